@@ -1,0 +1,134 @@
+// The wasm module as the worker uses it: bytes in, bytes out, errors as values.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import iconv from 'iconv-lite';
+import { clusterValueCounts, parseCsv } from '../support/csv.mjs';
+import { cli, loadEngine } from '../support/engine.mjs';
+import { cityToCsv, generateCity } from '../../web/sample-city.js';
+
+const IDENTIFIERS = ['住民番号', '氏名', 'フリガナ', '住所', '備考'];
+const dir = mkdtempSync(join(tmpdir(), 'pc-engine-'));
+let engine;
+let cityText;
+
+before(async () => {
+  engine = await loadEngine();
+  cityText = cityToCsv(generateCity({ rows: 5000, seed: 3 }));
+});
+
+const utf8 = (text) => new TextEncoder().encode(text);
+const recipe = (overrides = {}) =>
+  JSON.stringify({ version: 1, cluster: ['中学校区'], drop: IDENTIFIERS, seed: 99, ...overrides });
+
+test('inspect describes the file and suggests a recipe that drops identifiers', () => {
+  const result = engine.inspect(utf8(cityText), 'auto');
+  assert.equal(result.ok, true);
+  const info = JSON.parse(result.json);
+  assert.equal(info.encoding, 'utf-8');
+  assert.equal(info.delimiter, ',');
+  assert.equal(info.rows, 5000);
+  assert.equal(info.columns.length, 14);
+  assert.deepEqual(info.recipe.cluster, ['中学校区']);
+  for (const name of IDENTIFIERS) assert.ok(info.recipe.drop.includes(name), name);
+  assert.equal(info.columns.find((c) => c.name === '住民番号').distinct, 5000);
+  assert.ok(info.preview.length > 0 && info.preview[0].length === 14);
+});
+
+test('Shift_JIS input is detected and read', () => {
+  const sjis = iconv.encode(cityToCsv(generateCity({ rows: 300, seed: 8, wareki: true })), 'cp932');
+  const info = JSON.parse(engine.inspect(sjis, 'auto').json);
+  assert.equal(info.encoding, 'shift_jis');
+  assert.equal(info.columns[3].name, '生年月日');
+  assert.match(info.preview[0][3], /^(明治|大正|昭和|平成|令和)/);
+});
+
+test('synthesize keeps every district\'s value counts and drops the identifiers', () => {
+  const stages = [];
+  const result = engine.synthesize(utf8(cityText), recipe(), (stage, fraction) => stages.push([stage, fraction]));
+  assert.equal(result.ok, true, JSON.stringify(result.error));
+  assert.ok(result.bytes instanceof Uint8Array);
+  const out = parseCsv(new TextDecoder().decode(result.bytes));
+  const input = parseCsv(cityText);
+  assert.equal(out.rows.length, input.rows.length);
+  for (const name of IDENTIFIERS) assert.ok(!out.header.includes(name));
+  assert.deepEqual(clusterValueCounts(out, '中学校区'), clusterValueCounts(input, '中学校区', out.header));
+  // Progress runs through the stages in order and ends complete.
+  const order = [...new Set(stages.map(([stage]) => stage))];
+  assert.deepEqual(order, ['reading', 'clustering', 'synthesising', 'writing']);
+  assert.deepEqual(stages.at(-1), ['writing', 1]);
+  const summary = JSON.parse(result.summary);
+  assert.equal(summary.clusters.length, 15);
+  assert.ok(summary.clusters.every((c) => c.rowsIn === c.rowsOut));
+});
+
+test('errors come back as values with code, both languages and the line', () => {
+  const broken = engine.inspect(utf8('a,b\n1,2\n"3,4\n'), 'auto');
+  assert.equal(broken.ok, false);
+  assert.equal(broken.error.code, 'csv.unclosed-quote');
+  assert.equal(broken.error.line, 3);
+  assert.match(broken.error.ja, /引用符/);
+  assert.match(broken.error.en, /quoted field/);
+
+  const badKey = engine.synthesize(utf8(cityText), recipe({ clusters: ['x'] }), null);
+  assert.equal(badKey.ok, false);
+  assert.equal(badKey.error.code, 'recipe.invalid');
+  assert.match(badKey.error.en, /"clusters"/);
+
+  const badSeed = engine.synthesize(utf8(cityText), recipe({ seed: -1 }), null);
+  assert.match(badSeed.error.en, /"seed"/);
+
+  const noColumn = engine.synthesize(utf8(cityText), recipe({ cluster: ['学区'] }), null);
+  assert.equal(noColumn.error.code, 'recipe.unknown-column');
+
+  const empty = engine.inspect(new Uint8Array(0), 'auto');
+  assert.equal(empty.error.code, 'csv.empty');
+});
+
+test('a character Shift_JIS cannot hold is reported with its line and column', () => {
+  const text = '地区,名前\r\n北,Zoë\r\n北,太郎\r\n';
+  const result = engine.synthesize(utf8(text), JSON.stringify({ cluster: ['地区'], seed: 1, outputEncoding: 'shift_jis' }), null);
+  assert.equal(result.ok, false);
+  assert.equal(result.error.code, 'encoding.unmappable');
+  assert.equal(result.error.column, 2);
+  assert.ok(result.error.line === 2 || result.error.line === 3);
+  assert.match(result.error.ja, /名前/);
+});
+
+test('output encodings: BOM by default, plain UTF-8, and Shift_JIS that reads back the same', () => {
+  const bom = engine.synthesize(utf8(cityText), recipe(), null).bytes;
+  assert.deepEqual([...bom.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  const plain = engine.synthesize(utf8(cityText), recipe({ outputEncoding: 'utf-8' }), null).bytes;
+  assert.deepEqual(plain, bom.subarray(3));
+  const sjis = engine.synthesize(utf8(cityText), recipe({ outputEncoding: 'shift_jis' }), null).bytes;
+  assert.equal(iconv.decode(Buffer.from(sjis), 'cp932'), new TextDecoder().decode(plain));
+});
+
+test('the wasm module and the native CLI write byte-identical files (G6)', () => {
+  const cases = [
+    { name: 'utf8.csv', bytes: utf8(cityText), seed: 7 },
+    {
+      name: 'sjis-wareki.csv',
+      bytes: iconv.encode(cityToCsv(generateCity({ rows: 3000, seed: 11, wareki: true })), 'cp932'),
+      seed: 2 ** 53 - 1,
+    },
+  ];
+  for (const { name, bytes, seed } of cases) {
+    const input = join(dir, name);
+    const output = join(dir, `out-${name}`);
+    writeFileSync(input, bytes);
+    const run = cli('synth', input, '-o', output, '--seed', String(seed), '--cluster', '中学校区',
+      '--drop', IDENTIFIERS.join(','), '--output-encoding', 'shift_jis');
+    assert.equal(run.status, 0, run.stderr);
+    const wasm = engine.synthesize(bytes, recipe({ seed, outputEncoding: 'shift_jis' }), null);
+    assert.equal(wasm.ok, true);
+    assert.ok(Buffer.from(wasm.bytes).equals(readFileSync(output)), `${name}: identical bytes`);
+  }
+});
+
+test('version is the project version', () => {
+  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8'));
+  assert.equal(engine.version(), pkg.version);
+});

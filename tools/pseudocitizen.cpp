@@ -1,0 +1,197 @@
+// pseudocitizen — the command-line face of the engine.
+//
+//   pseudocitizen inspect IN.csv [--encoding ENC]
+//   pseudocitizen synth IN.csv -o OUT.csv [--recipe R.json] [--cluster COL[,COL]]
+//                       [--drop COL[,COL]] [--seed N] [--encoding ENC]
+//                       [--output-encoding utf-8-bom|utf-8|shift_jis] [--write-recipe R.json]
+//
+// Exit status: 0 success, 2 bad input or usage (message on stderr, no output
+// file left behind), 1 an internal error.
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "error.h"
+#include "pipeline.h"
+#include "recipe.h"
+
+namespace {
+
+constexpr int kExitUsage = 2;
+
+const char* const kUsage =
+    "使い方 / usage:\n"
+    "  pseudocitizen inspect IN.csv [--encoding ENC]\n"
+    "  pseudocitizen synth IN.csv -o OUT.csv [--recipe R.json] [--cluster COL[,COL]]\n"
+    "                [--drop COL[,COL]] [--seed N] [--encoding ENC]\n"
+    "                [--output-encoding utf-8-bom|utf-8|shift_jis] [--write-recipe R.json]\n"
+    "\n"
+    "  inspect  ファイルの文字コード・列・推奨レシピをJSONで表示 / print encoding, columns and the\n"
+    "           suggested recipe as JSON\n"
+    "  synth    疑似市民データを書き出す / write the pseudo-citizen data\n";
+
+struct UsageError {
+  std::string message;
+};
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw pc::InputError("io.open", "ファイル「" + path + "」を開けません: " + std::strerror(errno),
+                         "Cannot open \"" + path + "\": " + std::strerror(errno));
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+/// Writes to PATH.partial and renames it over PATH, so no half-written file is ever left.
+void writeFileAtomically(const std::string& path, const std::string& bytes) {
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      throw pc::InputError("io.write", "「" + path + "」に書き込めません: " + std::strerror(errno),
+                           "Cannot write \"" + path + "\": " + std::strerror(errno));
+    }
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      out.close();
+      std::remove(partial.c_str());
+      throw pc::InputError("io.write", "「" + path + "」への書き込みに失敗しました。",
+                           "Writing \"" + path + "\" failed.");
+    }
+  }
+  if (std::rename(partial.c_str(), path.c_str()) != 0) {
+    std::remove(partial.c_str());
+    throw pc::InputError("io.write", "「" + path + "」を作れません: " + std::strerror(errno),
+                         "Cannot create \"" + path + "\": " + std::strerror(errno));
+  }
+}
+
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(text);
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+/// Parses "--flag value" pairs after the input path; flags given in `known` only.
+std::map<std::string, std::string> parseFlags(int argc, char** argv, int first,
+                                              const std::vector<std::string>& known,
+                                              std::vector<std::string>& positional) {
+  std::map<std::string, std::string> flags;
+  for (int i = first; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.size() > 1 && arg[0] == '-') {
+      if (std::find(known.begin(), known.end(), arg) == known.end())
+        throw UsageError{"unknown option " + arg};
+      if (i + 1 >= argc) throw UsageError{"option " + arg + " needs a value"};
+      flags[arg] = argv[++i];
+    } else {
+      positional.push_back(arg);
+    }
+  }
+  return flags;
+}
+
+int runInspect(int argc, char** argv) {
+  std::vector<std::string> positional;
+  auto flags = parseFlags(argc, argv, 2, {"--encoding"}, positional);
+  if (positional.size() != 1) throw UsageError{"inspect needs exactly one input file"};
+  const std::string bytes = readFile(positional[0]);
+  const auto loaded =
+      pc::loadTable(bytes, flags.count("--encoding") ? flags["--encoding"] : std::string("auto"));
+  std::cout << pc::inspectJson(loaded, 5) << "\n";
+  return 0;
+}
+
+int runSynth(int argc, char** argv) {
+  std::vector<std::string> positional;
+  auto flags = parseFlags(argc, argv, 2,
+                          {"-o", "--output", "--recipe", "--cluster", "--drop", "--seed",
+                           "--encoding", "--output-encoding", "--write-recipe"},
+                          positional);
+  if (positional.size() != 1) throw UsageError{"synth needs exactly one input file"};
+  if (flags.count("--output")) flags["-o"] = flags["--output"];
+  if (!flags.count("-o")) throw UsageError{"synth needs -o OUT.csv"};
+  const std::string bytes = readFile(positional[0]);
+
+  pc::Recipe recipe;
+  if (flags.count("--recipe")) {
+    recipe = pc::parseRecipe(readFile(flags["--recipe"]));
+  } else {
+    recipe = pc::suggestRecipe(pc::loadTable(
+        bytes, flags.count("--encoding") ? flags["--encoding"] : std::string("auto")));
+  }
+  if (flags.count("--encoding")) recipe.inputEncoding = flags["--encoding"];
+  if (flags.count("--cluster")) recipe.cluster = splitList(flags["--cluster"]);
+  if (flags.count("--drop")) recipe.drop = splitList(flags["--drop"]);
+  if (flags.count("--output-encoding")) {
+    const auto encoding = pc::parseEncodingName(flags["--output-encoding"]);
+    if (!encoding || *encoding == pc::Encoding::EucJp)
+      throw UsageError{"--output-encoding must be utf-8-bom, utf-8 or shift_jis"};
+    recipe.outputEncoding = pc::encodingName(*encoding);
+  }
+  if (flags.count("--seed")) {
+    const std::string& text = flags["--seed"];
+    if (text.empty() || text.size() > 16 || text.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoull(text) > pc::Recipe::kMaxSeed)
+      throw UsageError{"--seed needs an integer from 0 to 9007199254740991"};
+    recipe.seed = std::stoull(text);
+  }
+  if (!flags.count("--seed") && !recipe.hasSeed) {
+    // No seed chosen: a fresh secret one. It is in the summary and in --write-recipe.
+    std::random_device device;
+    recipe.seed = ((uint64_t{device()} << 32) | device()) & pc::Recipe::kMaxSeed;
+  }
+  // Drop columns that are also the cluster key: the key must stay.
+  for (const auto& key : recipe.cluster)
+    recipe.drop.erase(std::remove(recipe.drop.begin(), recipe.drop.end(), key), recipe.drop.end());
+
+  const pc::SynthResult result = pc::synthesize(bytes, recipe);
+  writeFileAtomically(flags["-o"], result.bytes);
+  if (flags.count("--write-recipe")) writeFileAtomically(flags["--write-recipe"], pc::recipeToJson(recipe));
+  std::cerr << result.summaryJson << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    if (argc < 2) throw UsageError{"no command"};
+    const std::string command = argv[1];
+    if (command == "inspect") return runInspect(argc, argv);
+    if (command == "synth") return runSynth(argc, argv);
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    throw UsageError{"unknown command " + command};
+  } catch (const UsageError& e) {
+    std::cerr << "pseudocitizen: " << e.message << "\n\n" << kUsage;
+    return kExitUsage;
+  } catch (const pc::InputError& e) {
+    std::cerr << "pseudocitizen: " << e.describe() << "\n";
+    return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "pseudocitizen: メモリが足りません / out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "pseudocitizen: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,138 @@
+/*
+ * The engine worker: owns the Pseudocitizen wasm module and runs every heavy step off the page.
+ *
+ * The page creates it from a Blob URL whose text is the Emscripten glue
+ * (build/wasm/pseudocitizen_wasm.js, which defines createPseudocitizen) followed by
+ * this file bundled (tools/build.mjs). Chrome refuses workers from file:// URLs; a Blob works.
+ *
+ * Message protocol (every request carries an `id` that its replies repeat):
+ *
+ *   worker → page  {type: 'ready', version}                  once the module is instantiated
+ *   page → worker  {type: 'load', id, bytes: ArrayBuffer, encoding: 'auto'|name, name}
+ *                                                           bytes are transferred, not copied
+ *   page → worker  {type: 'load-sample', id, rows, seed}    generate the built-in sample city
+ *   worker → page  {type: 'loaded', id, info}               info = inspect JSON (src/pipeline.h)
+ *                                                           plus {name, bytes} of the file
+ *   page → worker  {type: 'run', id, recipe}                recipe = object (src/recipe.h)
+ *   worker → page  {type: 'progress', id, stage, fraction}  stage: reading | clustering |
+ *                                                           synthesising | writing
+ *   worker → page  {type: 'done', id, bytes: ArrayBuffer, summary}   output file, transferred
+ *   worker → page  {type: 'error', id, error: {code, ja, en, line, column}}
+ *
+ * The worker keeps the last loaded file so that several runs need one transfer.
+ * Cancel = the page terminates this worker and starts a fresh one (the wasm call
+ * cannot be interrupted); the page then loads the file again.
+ *
+ * The worker has no use for the network: `fetch` is removed before the module starts,
+ * which also makes the glue decode its embedded wasm directly rather than fetch a data: URL.
+ */
+import { generateCity, cityToCsv } from './sample-city.js';
+
+/* global createPseudocitizen */
+self.fetch = undefined;
+
+let modulePromise = null;
+let current = null; // {name, bytes: Uint8Array}
+
+function engine() {
+  if (!modulePromise) modulePromise = createPseudocitizen();
+  return modulePromise;
+}
+
+function fail(id, error) {
+  self.postMessage({ type: 'error', id, error });
+}
+
+function internalError(id, err) {
+  const message = String(err && err.message ? err.message : err);
+  const outOfMemory = /memory|allocation|Cannot enlarge/i.test(message);
+  fail(id, {
+    code: outOfMemory ? 'memory' : 'internal',
+    ja: outOfMemory
+      ? 'メモリが足りません。ファイルを分けるか、他のタブを閉じてからやり直してください。'
+      : `内部エラー: ${message}`,
+    en: outOfMemory
+      ? 'Out of memory. Split the file or close other tabs, then try again.'
+      : `Internal error: ${message}`,
+    line: 0,
+    column: 0,
+  });
+}
+
+async function load(id, name, bytes, encoding) {
+  const m = await engine();
+  const result = m.inspect(bytes, encoding || 'auto');
+  if (!result.ok) {
+    current = null;
+    fail(id, result.error);
+    return;
+  }
+  current = { name, bytes };
+  const info = JSON.parse(result.json);
+  info.name = name;
+  info.bytes = bytes.byteLength;
+  self.postMessage({ type: 'loaded', id, info });
+}
+
+async function run(id, recipe) {
+  if (!current) {
+    fail(id, {
+      code: 'state.no-file',
+      ja: '先にファイルを読み込んでください。',
+      en: 'Load a file first.',
+      line: 0,
+      column: 0,
+    });
+    return;
+  }
+  const m = await engine();
+  let lastStage = '';
+  let lastFraction = -1;
+  const onProgress = (stage, fraction) => {
+    if (stage === lastStage && fraction - lastFraction < 0.01 && fraction < 1) return;
+    lastStage = stage;
+    lastFraction = fraction;
+    self.postMessage({ type: 'progress', id, stage, fraction });
+  };
+  const result = m.synthesize(current.bytes, JSON.stringify(recipe), onProgress);
+  if (!result.ok) {
+    fail(id, result.error);
+    return;
+  }
+  const out = result.bytes.buffer;
+  self.postMessage({ type: 'done', id, bytes: out, summary: JSON.parse(result.summary) }, [out]);
+}
+
+self.onmessage = async (event) => {
+  const msg = event.data;
+  try {
+    switch (msg.type) {
+      case 'load':
+        await load(msg.id, msg.name, new Uint8Array(msg.bytes), msg.encoding);
+        break;
+      case 'load-sample': {
+        const csv = cityToCsv(generateCity({ rows: msg.rows, seed: msg.seed }));
+        await load(msg.id, 'sample-city.csv', new TextEncoder().encode(csv), 'utf-8');
+        break;
+      }
+      case 'run':
+        await run(msg.id, msg.recipe);
+        break;
+      default:
+        fail(msg.id, {
+          code: 'protocol',
+          ja: `不明なメッセージ: ${msg.type}`,
+          en: `Unknown message: ${msg.type}`,
+          line: 0,
+          column: 0,
+        });
+    }
+  } catch (err) {
+    internalError(msg.id, err);
+  }
+};
+
+engine().then(
+  (m) => self.postMessage({ type: 'ready', version: m.version() }),
+  (err) => internalError(0, err),
+);
