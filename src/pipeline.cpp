@@ -49,7 +49,15 @@ LoadedTable loadTable(std::string_view bytes, std::string_view encodingName_,
     }
     loaded.encoding = *chosen;
   }
-  const std::string text = decodeToUtf8(bytes, loaded.encoding);
+  // UTF-8 is parsed in place once validated; other encodings are decoded to a UTF-8 copy
+  // that lives only while the table is built.
+  std::string decoded;
+  std::string_view text = bytes;
+  if (!((loaded.encoding == Encoding::Utf8 || loaded.encoding == Encoding::Utf8Bom) &&
+        isValidUtf8(bytes))) {
+    decoded = decodeToUtf8(bytes, loaded.encoding);
+    text = decoded;
+  }
   if (progress) progress("reading", 0.5);
   CsvInfo info;
   loaded.table = readCsv(text, {}, &info);
@@ -154,7 +162,11 @@ std::string encodeTable(const Table& table, Encoding encoding) {
 }
 
 SynthResult synthesize(std::string_view bytes, const Recipe& recipe, const ProgressFn& progress) {
-  const LoadedTable loaded = loadTable(bytes, recipe.inputEncoding, progress);
+  return synthesizeTable(loadTable(bytes, recipe.inputEncoding, progress), recipe, progress);
+}
+
+SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
+                            const ProgressFn& progress) {
   SwapRequest request;
   request.clusterColumns = recipe.cluster;
   request.dropColumns = recipe.drop;

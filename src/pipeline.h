@@ -44,8 +44,13 @@ struct SynthResult {
   std::string summaryJson;  ///< rows, clusters and columns of the output (JSON)
 };
 
-/// Runs the recipe on the file's bytes. Throws InputError on bad input or recipe.
+/// Runs the recipe on the file's bytes (read with recipe.inputEncoding).
+/// Throws InputError on bad input or recipe.
 SynthResult synthesize(std::string_view bytes, const Recipe& recipe,
                        const ProgressFn& progress = {});
+
+/// Runs the recipe on a file already read (recipe.inputEncoding is not used).
+SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
+                            const ProgressFn& progress = {});
 
 }  // namespace pc

@@ -4,11 +4,13 @@
 //   pseudocitizen synth IN.csv -o OUT.csv [--recipe R.json] [--cluster COL[,COL]]
 //                       [--drop COL[,COL]] [--seed N] [--encoding ENC]
 //                       [--output-encoding utf-8-bom|utf-8|shift_jis] [--write-recipe R.json]
+//                       [--timings]        (seconds per stage, as JSON on stderr)
 //
 // Exit status: 0 success, 2 bad input or usage (message on stderr, no output
 // file left behind), 1 an internal error.
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -34,24 +36,66 @@ const char* const kUsage =
     "  pseudocitizen synth IN.csv -o OUT.csv [--recipe R.json] [--cluster COL[,COL]]\n"
     "                [--drop COL[,COL]] [--seed N] [--encoding ENC]\n"
     "                [--output-encoding utf-8-bom|utf-8|shift_jis] [--write-recipe R.json]\n"
+    "                [--timings]\n"
     "\n"
     "  inspect  ファイルの文字コード・列・推奨レシピをJSONで表示 / print encoding, columns and the\n"
     "           suggested recipe as JSON\n"
     "  synth    疑似市民データを書き出す / write the pseudo-citizen data\n";
+
+/// Records when each stage of a run starts; a stage ends when the next one starts.
+class StageClock {
+ public:
+  void mark(std::string_view stage) {
+    if (starts_.empty() || starts_.back().first != stage)
+      starts_.emplace_back(std::string(stage), std::chrono::steady_clock::now());
+  }
+  /// {"reading": 0.123, …} in seconds, up to now.
+  std::string json() const {
+    const auto end = std::chrono::steady_clock::now();
+    std::string out = "{";
+    for (std::size_t i = 0; i < starts_.size(); ++i) {
+      const auto until = i + 1 < starts_.size() ? starts_[i + 1].second : end;
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%.3f",
+                    std::chrono::duration<double>(until - starts_[i].second).count());
+      out += (i ? ", \"" : "\"") + starts_[i].first + "\": " + seconds;
+    }
+    return out + "}";
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> starts_;
+};
 
 struct UsageError {
   std::string message;
 };
 
 std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
     throw pc::InputError("io.open", "ファイル「" + path + "」を開けません: " + std::strerror(errno),
                          "Cannot open \"" + path + "\": " + std::strerror(errno));
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  std::string bytes;
+  char buffer[1 << 16];
+  if (std::fseek(file, 0, SEEK_END) == 0) {
+    const long size = std::ftell(file);
+    if (size > 0) bytes.reserve(static_cast<std::size_t>(size));
+    std::rewind(file);
+  }
+  for (;;) {
+    const std::size_t got = std::fread(buffer, 1, sizeof buffer, file);
+    bytes.append(buffer, got);
+    if (got < sizeof buffer) break;
+  }
+  const bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (failed) {
+    throw pc::InputError("io.read", "ファイル「" + path + "」を読めません。",
+                         "Cannot read \"" + path + "\".");
+  }
+  return bytes;
 }
 
 /// Writes to PATH.partial and renames it over PATH, so no half-written file is ever left.
@@ -88,15 +132,21 @@ std::vector<std::string> splitList(const std::string& text) {
   return out;
 }
 
-/// Parses "--flag value" pairs after the input path; flags given in `known` only.
+/// Parses "--flag value" pairs (flags in `valued`) and bare switches (in `switches`, stored
+/// with the value "1") after the command; anything else not starting with '-' is positional.
 std::map<std::string, std::string> parseFlags(int argc, char** argv, int first,
-                                              const std::vector<std::string>& known,
-                                              std::vector<std::string>& positional) {
+                                              const std::vector<std::string>& valued,
+                                              std::vector<std::string>& positional,
+                                              const std::vector<std::string>& switches = {}) {
   std::map<std::string, std::string> flags;
   for (int i = first; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg.size() > 1 && arg[0] == '-') {
-      if (std::find(known.begin(), known.end(), arg) == known.end())
+      if (std::find(switches.begin(), switches.end(), arg) != switches.end()) {
+        flags[arg] = "1";
+        continue;
+      }
+      if (std::find(valued.begin(), valued.end(), arg) == valued.end())
         throw UsageError{"unknown option " + arg};
       if (i + 1 >= argc) throw UsageError{"option " + arg + " needs a value"};
       flags[arg] = argv[++i];
@@ -123,20 +173,20 @@ int runSynth(int argc, char** argv) {
   auto flags = parseFlags(argc, argv, 2,
                           {"-o", "--output", "--recipe", "--cluster", "--drop", "--seed",
                            "--encoding", "--output-encoding", "--write-recipe"},
-                          positional);
+                          positional, {"--timings"});
   if (positional.size() != 1) throw UsageError{"synth needs exactly one input file"};
   if (flags.count("--output")) flags["-o"] = flags["--output"];
   if (!flags.count("-o")) throw UsageError{"synth needs -o OUT.csv"};
+  StageClock clock;
+  const pc::ProgressFn progress = [&](std::string_view stage, double) { clock.mark(stage); };
+  clock.mark("reading");
   const std::string bytes = readFile(positional[0]);
 
   pc::Recipe recipe;
-  if (flags.count("--recipe")) {
-    recipe = pc::parseRecipe(readFile(flags["--recipe"]));
-  } else {
-    recipe = pc::suggestRecipe(pc::loadTable(
-        bytes, flags.count("--encoding") ? flags["--encoding"] : std::string("auto")));
-  }
+  if (flags.count("--recipe")) recipe = pc::parseRecipe(readFile(flags["--recipe"]));
   if (flags.count("--encoding")) recipe.inputEncoding = flags["--encoding"];
+  const pc::LoadedTable loaded = pc::loadTable(bytes, recipe.inputEncoding, progress);
+  if (!flags.count("--recipe")) recipe = pc::suggestRecipe(loaded);
   if (flags.count("--cluster")) recipe.cluster = splitList(flags["--cluster"]);
   if (flags.count("--drop")) recipe.drop = splitList(flags["--drop"]);
   if (flags.count("--output-encoding")) {
@@ -161,10 +211,11 @@ int runSynth(int argc, char** argv) {
   for (const auto& key : recipe.cluster)
     recipe.drop.erase(std::remove(recipe.drop.begin(), recipe.drop.end(), key), recipe.drop.end());
 
-  const pc::SynthResult result = pc::synthesize(bytes, recipe);
+  const pc::SynthResult result = pc::synthesizeTable(loaded, recipe, progress);
   writeFileAtomically(flags["-o"], result.bytes);
   if (flags.count("--write-recipe")) writeFileAtomically(flags["--write-recipe"], pc::recipeToJson(recipe));
   std::cerr << result.summaryJson << "\n";
+  if (flags.count("--timings")) std::cerr << "timings: " << clock.json() << "\n";
   return 0;
 }
 

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Benchmarks: the whole pipeline on a generated city, natively and in wasm (Node), per stage.
+//
+//   node tools/bench.mjs [--rows 1000000] [--encoding utf-8|shift_jis] [--runs 3]
+//
+// The input is made by tools/gen-city.mjs into bench-data/ (never committed) and reused.
+// Prints the best of --runs for each stage. Build first (npm run build).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    encoding: { type: 'string', default: 'utf-8' },
+    runs: { type: 'string', default: '3' },
+  },
+});
+const rows = Number(values.rows);
+const runs = Number(values.runs);
+const dataDir = join(root, 'bench-data');
+mkdirSync(dataDir, { recursive: true });
+const input = join(dataDir, `city-${rows}-${values.encoding}.csv`);
+if (!existsSync(input)) {
+  const gen = spawnSync('node', [join(root, 'tools/gen-city.mjs'), '--rows', String(rows),
+    '--encoding', values.encoding, ...(values.encoding === 'shift_jis' ? ['--wareki'] : []), '-o', input],
+  { stdio: 'inherit' });
+  if (gen.status !== 0) process.exit(1);
+}
+const bytes = readFileSync(input);
+const mb = statSync(input).size / 1e6;
+const drop = ['住民番号', '氏名', 'フリガナ', '住所', '備考'];
+const recipe = { version: 1, cluster: ['中学校区'], drop, seed: 12345, outputEncoding: 'utf-8-bom' };
+
+const best = (list) => Object.fromEntries(
+  Object.keys(list[0]).map((key) => [key, Math.min(...list.map((t) => t[key] ?? Infinity))]));
+
+// Native: the CLI reports its own stage timings.
+const native = [];
+for (let i = 0; i < runs; i += 1) {
+  const start = performance.now();
+  const run = spawnSync(join(root, 'build/native/pseudocitizen'), ['synth', input, '-o', join(dataDir, 'out-native.csv'),
+    '--cluster', '中学校区', '--drop', drop.join(','), '--seed', '12345', '--timings'], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  const stages = JSON.parse(run.stderr.split('timings: ')[1]);
+  native.push({ ...stages, total: (performance.now() - start) / 1000 });
+}
+
+// Wasm: the module as the worker runs it, stages from its progress callback.
+const require = createRequire(import.meta.url);
+const engine = await require(join(root, 'build/wasm/pseudocitizen_wasm.js'))();
+const wasm = [];
+for (let i = 0; i < runs; i += 1) {
+  const stages = {};
+  let current = null;
+  let since = performance.now();
+  const start = since;
+  const mark = (stage) => {
+    if (stage === current) return;
+    const now = performance.now();
+    if (current) stages[current] = (now - since) / 1000;
+    current = stage;
+    since = now;
+  };
+  const result = engine.synthesize(bytes, JSON.stringify(recipe), (stage) => mark(stage));
+  if (!result.ok) throw new Error(result.error.en);
+  mark('end');
+  wasm.push({ ...stages, total: (performance.now() - start) / 1000 });
+}
+
+const n = best(native);
+const w = best(wasm);
+console.log(`input: ${input} (${rows.toLocaleString()} rows, ${mb.toFixed(1)} MB, ${values.encoding}); ` +
+  `${cpus()[0].model}, best of ${runs}`);
+console.log('stage          native s   wasm s   wasm/native');
+for (const key of Object.keys(n)) {
+  const ratio = w[key] && n[key] ? (w[key] / n[key]).toFixed(2) : '-';
+  console.log(`${key.padEnd(14)} ${n[key].toFixed(3).padStart(8)} ${(w[key] ?? NaN).toFixed(3).padStart(8)}   ${ratio}`);
+}
+console.log(`parse+decode throughput (reading stage): native ${(mb / n.reading).toFixed(0)} MB/s, wasm ${(mb / w.reading).toFixed(0)} MB/s`);
