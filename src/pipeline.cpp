@@ -6,32 +6,14 @@
 
 #include "csv.h"
 #include "error.h"
+#include "profile.h"
+#include "report.h"
+#include "values.h"
 
 namespace pc {
 namespace {
 
 using OrderedJson = nlohmann::ordered_json;
-
-/// Header words that mark a direct identifier in the first slice's suggestion.
-/// (The full role suggestion, by header and content, replaces this.)
-bool looksLikeIdentifier(std::string_view name) {
-  static const char* const kWords[] = {"住民番号", "氏名", "名前", "フリガナ", "ふりがな", "カナ",
-                                       "住所", "電話", "メール", "備考", "宛名番号", "個人番号",
-                                       "name", "address", "phone", "email", "e-mail", "id"};
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
-  for (const char* word : kWords)
-    if (lower.find(word) != std::string::npos) return true;
-  return false;
-}
-
-bool looksLikeDistrict(std::string_view name) {
-  static const char* const kWords[] = {"校区", "学区", "地区", "行政区", "圏域", "district"};
-  for (const char* word : kWords)
-    if (name.find(word) != std::string_view::npos) return true;
-  return false;
-}
 
 }  // namespace
 
@@ -66,49 +48,55 @@ LoadedTable loadTable(std::string_view bytes, std::string_view encodingName_,
   return loaded;
 }
 
-Recipe suggestRecipe(const LoadedTable& loaded) {
-  Recipe recipe;
-  recipe.inputEncoding = encodingName(loaded.encoding);
-  for (const auto& name : loaded.table.names) {
-    if (looksLikeIdentifier(name)) {
-      recipe.drop.push_back(name);
-    } else if (recipe.cluster.empty() && looksLikeDistrict(name)) {
-      recipe.cluster.push_back(name);
-    }
+std::vector<RoleSuggestion> suggestRoles(const Table& table) {
+  std::vector<RoleSuggestion> out;
+  for (const ColumnProfile& profile : profileTable(table)) {
+    RoleSuggestion s;
+    s.role = roleName(profile.role);
+    s.type = columnTypeName(profile.type);
+    s.reasonJa = profile.reasonJa;
+    s.reasonEn = profile.reasonEn;
+    s.missing = profile.missing;
+    s.distinct = profile.distinct;
+    out.push_back(std::move(s));
   }
-  return recipe;
+  return out;
 }
 
-std::string inspectJson(const LoadedTable& loaded, std::size_t previewRows) {
+Recipe suggestRecipe(const LoadedTable& loaded, const std::string& today) {
+  Recipe recipe;
+  recipe.inputEncoding = encodingName(loaded.encoding);
+  recipe.referenceDate = today;
+  std::vector<std::string> roles;
+  for (const auto& suggestion : suggestRoles(loaded.table)) roles.push_back(suggestion.role);
+  try {
+    return resolveRecipe(loaded.table, recipe, roles);
+  } catch (const InputError&) {
+    // No district column found: the user must choose one; suggest the rest.
+    for (std::size_t c = 0; c < roles.size(); ++c)
+      if (roles[c] == "drop") recipe.drop.push_back(loaded.table.names[c]);
+    return recipe;
+  }
+}
+
+std::string inspectJson(const LoadedTable& loaded, const std::string& today,
+                        std::size_t previewRows) {
   const Table& table = loaded.table;
-  const Recipe suggested = suggestRecipe(loaded);
+  const std::vector<RoleSuggestion> suggestions = suggestRoles(table);
   OrderedJson doc;
   doc["encoding"] = encodingName(loaded.encoding);
   doc["delimiter"] = delimiterName(loaded.delimiter);
   doc["rows"] = table.rows();
   OrderedJson columns = OrderedJson::array();
   for (std::size_t c = 0; c < table.names.size(); ++c) {
-    const TextColumn& column = table.columns[c];
-    std::unordered_set<std::string_view> distinct;
-    std::size_t missing = 0;
-    for (std::size_t r = 0; r < column.size(); ++r) {
-      const std::string_view cell = column.at(r);
-      if (cell.empty()) ++missing;
-      distinct.insert(cell);
-    }
-    const std::string& name = table.names[c];
-    std::string role = "swap";
-    if (std::find(suggested.drop.begin(), suggested.drop.end(), name) != suggested.drop.end()) {
-      role = "drop";
-    } else if (std::find(suggested.cluster.begin(), suggested.cluster.end(), name) !=
-               suggested.cluster.end()) {
-      role = "cluster";
-    }
+    const RoleSuggestion& s = suggestions[c];
     OrderedJson entry;
-    entry["name"] = name;
-    entry["missing"] = missing;
-    entry["distinct"] = distinct.size();
-    entry["role"] = role;
+    entry["name"] = table.names[c];
+    entry["type"] = s.type;
+    entry["missing"] = s.missing;
+    entry["distinct"] = s.distinct;
+    entry["role"] = s.role;
+    entry["reason"] = {{"ja", s.reasonJa}, {"en", s.reasonEn}};
     columns.push_back(entry);
   }
   doc["columns"] = columns;
@@ -123,7 +111,7 @@ std::string inspectJson(const LoadedTable& loaded, std::size_t previewRows) {
     preview.push_back(row);
   }
   doc["preview"] = preview;
-  doc["recipe"] = OrderedJson::parse(recipeToJson(suggested));
+  doc["recipe"] = OrderedJson::parse(recipeToJson(suggestRecipe(loaded, today)));
   return doc.dump();
 }
 
@@ -167,46 +155,61 @@ SynthResult synthesize(std::string_view bytes, const Recipe& recipe, const Progr
 
 SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
                             const ProgressFn& progress) {
-  SwapRequest request;
-  request.clusterColumns = recipe.cluster;
-  request.dropColumns = recipe.drop;
-  request.seed = recipe.seed;
-  const Table out = swapWithinClusters(loaded.table, request, progress);
-  if (progress) progress("writing", 0.0);
-  const auto outputEncoding = parseEncodingName(recipe.outputEncoding);
+  std::vector<std::string> roles;
+  for (const auto& suggestion : suggestRoles(loaded.table)) roles.push_back(suggestion.role);
   SynthResult result;
-  result.bytes = encodeTable(out, outputEncoding.value_or(Encoding::Utf8Bom));
+  result.resolved = resolveRecipe(loaded.table, recipe, roles);
+  result.resolved.inputEncoding = encodingName(loaded.encoding);
+  const EngineResult engine = runEngine(loaded.table, result.resolved, progress);
+  if (progress) progress("checking", 0.0);
+  const std::string aggregates =
+      aggregateReportJson(loaded.table, engine.releasedLabelOfInputRow, engine.table, result.resolved);
+  const std::string risk =
+      riskReportJson(engine.releasedOriginal, engine.table, engine.trueMatch, result.resolved);
+  if (progress) progress("writing", 0.0);
+  const auto outputEncoding = parseEncodingName(result.resolved.outputEncoding);
+  result.bytes = encodeTable(engine.table, outputEncoding.value_or(Encoding::Utf8Bom));
   if (progress) progress("writing", 1.0);
 
-  // Row counts per cluster, counted afresh in the input and in the output.
-  std::vector<std::size_t> keysIn, keysOut;
-  for (const auto& name : recipe.cluster) {
-    keysIn.push_back(static_cast<std::size_t>(loaded.table.indexOf(name)));
-    keysOut.push_back(static_cast<std::size_t>(out.indexOf(name)));
-  }
-  const ClusterIndex clustersIn = groupRows(loaded.table, keysIn);
-  const ClusterIndex clusters = groupRows(out, keysOut);
+  // Row counts per released cluster, counted afresh in the output.
+  std::vector<std::size_t> keysOut;
+  for (const auto& name : result.resolved.cluster)
+    keysOut.push_back(static_cast<std::size_t>(engine.table.indexOf(name)));
+  const ClusterIndex clustersOut = groupRows(engine.table, keysOut);
   OrderedJson summary;
   summary["inputEncoding"] = encodingName(loaded.encoding);
   summary["delimiter"] = delimiterName(loaded.delimiter);
   summary["rowsIn"] = loaded.table.rows();
-  summary["rowsOut"] = out.rows();
-  summary["columnsOut"] = out.names;
-  summary["dropped"] = recipe.drop;
+  summary["rowsOut"] = engine.table.rows();
+  summary["columnsOut"] = engine.table.names;
+  summary["dropped"] = result.resolved.drop;
   OrderedJson list = OrderedJson::array();
-  for (std::size_t k = 0; k < clustersIn.labels.size(); ++k) {
-    const auto it =
-        std::lower_bound(clusters.labels.begin(), clusters.labels.end(), clustersIn.labels[k]);
+  for (const ClusterOutcome& c : engine.clusters) {
+    const auto it = std::lower_bound(clustersOut.labels.begin(), clustersOut.labels.end(), c.label);
     const std::size_t rowsOut =
-        it != clusters.labels.end() && *it == clustersIn.labels[k]
-            ? clusters.members[static_cast<std::size_t>(it - clusters.labels.begin())].size()
+        c.status == "released" && it != clustersOut.labels.end() && *it == c.label
+            ? clustersOut.members[static_cast<std::size_t>(it - clustersOut.labels.begin())].size()
             : 0;
-    list.push_back({{"label", clustersIn.labels[k]},
-                    {"rowsIn", clustersIn.members[k].size()},
-                    {"rowsOut", rowsOut}});
+    OrderedJson entry = {{"label", c.label}, {"rowsIn", c.rows}, {"status", c.status}, {"rowsOut", rowsOut}};
+    if (c.status == "merged") entry["into"] = c.into;
+    if (c.status != "released") entry["reason"] = {{"ja", c.reasonJa}, {"en", c.reasonEn}};
+    if (c.subclusters > 1) entry["subclusters"] = c.subclusters;
+    list.push_back(entry);
   }
   summary["clusters"] = list;
-  summary["recipe"] = OrderedJson::parse(recipeToJson(recipe));
+  OrderedJson columns = OrderedJson::array();
+  for (const ColumnOutcome& c : engine.columns) {
+    OrderedJson entry = {{"name", c.name}, {"role", c.role}, {"treatment", c.treatment}, {"scale", c.scale},
+                         {"groups", c.groups}, {"groupsSdInexact", c.groupsSdInexact},
+                         {"groupsLogScale", c.groupsLogScale}, {"groupsFellBack", c.groupsFellBack},
+                         {"maxSdRelativeError", c.maxSdRelativeError}};
+    if (!c.note.empty()) entry["note"] = c.note;
+    columns.push_back(entry);
+  }
+  summary["numericColumns"] = columns;
+  summary["aggregates"] = OrderedJson::parse(aggregates);
+  summary["risk"] = OrderedJson::parse(risk);
+  summary["recipe"] = OrderedJson::parse(recipeToJson(result.resolved));
   result.summaryJson = summary.dump();
   return result;
 }

@@ -7,9 +7,11 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cluster_swap.h"
 #include "encoding.h"
+#include "engine.h"
 #include "recipe.h"
 #include "table.h"
 
@@ -27,13 +29,22 @@ struct LoadedTable {
 LoadedTable loadTable(std::string_view bytes, std::string_view encoding = "auto",
                       const ProgressFn& progress = {});
 
-/// The recipe suggested for a file: identifier-like columns dropped, the first
-/// district-like column as the cluster key, the detected input encoding.
-Recipe suggestRecipe(const LoadedTable& loaded);
+/// Suggested role of every column ("drop", "cluster", "category", "number", "date-to-age")
+/// with a one-sentence reason in Japanese and English.
+struct RoleSuggestion {
+  std::string role, type, reasonJa, reasonEn;
+  std::size_t missing = 0, distinct = 0;
+};
+std::vector<RoleSuggestion> suggestRoles(const Table& table);
 
-/// JSON describing the file: encoding, delimiter, rows, columns (name, distinct,
-/// missing), notices, the first `previewRows` rows, and a suggested recipe.
-std::string inspectJson(const LoadedTable& loaded, std::size_t previewRows = 20);
+/// The recipe suggested for a file: the suggested roles, the detected input encoding,
+/// and `today` (ISO date) as the reference date for ages. Fully explicit (resolved).
+Recipe suggestRecipe(const LoadedTable& loaded, const std::string& today);
+
+/// JSON describing the file: encoding, delimiter, rows, columns (name, type, missing,
+/// distinct, role, reason), notices, the first `previewRows` rows, the suggested recipe.
+std::string inspectJson(const LoadedTable& loaded, const std::string& today,
+                        std::size_t previewRows = 20);
 
 /// Encodes a table as CSV in the named encoding (CRLF line ends). For shift_jis a
 /// character CP932 cannot hold is an InputError naming its row and column.
@@ -41,7 +52,8 @@ std::string encodeTable(const Table& table, Encoding encoding);
 
 struct SynthResult {
   std::string bytes;        ///< the output file, encoded as the recipe says
-  std::string summaryJson;  ///< rows, clusters and columns of the output (JSON)
+  std::string summaryJson;  ///< clusters, columns and the resolved recipe (JSON)
+  Recipe resolved;          ///< the recipe with every column's rule explicit
 };
 
 /// Runs the recipe on the file's bytes (read with recipe.inputEncoding).

@@ -1,16 +1,19 @@
 // pseudocitizen — the command-line face of the engine.
 //
 //   pseudocitizen inspect IN.csv [--encoding ENC]
+//   pseudocitizen cluster IN.csv --columns A,B,C [--method mdav|kmeans] [--k K] -o ASSIGN.csv
 //   pseudocitizen synth IN.csv -o OUT.csv [--recipe R.json] [--cluster COL[,COL]]
 //                       [--drop COL[,COL]] [--seed N] [--encoding ENC]
 //                       [--output-encoding utf-8-bom|utf-8|shift_jis] [--write-recipe R.json]
-//                       [--timings]        (seconds per stage, as JSON on stderr)
+//                       [--preset standard|strong|strongest] [--reference-date YYYY-MM-DD]
+//                       [--report REPORT.json] [--timings]        (seconds per stage, as JSON on stderr)
 //
 // Exit status: 0 success, 2 bad input or usage (message on stderr, no output
 // file left behind), 1 an internal error.
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -33,14 +36,18 @@ constexpr int kExitUsage = 2;
 const char* const kUsage =
     "使い方 / usage:\n"
     "  pseudocitizen inspect IN.csv [--encoding ENC]\n"
+    "  pseudocitizen cluster IN.csv --columns A,B,C [--method mdav|kmeans] [--k K] -o ASSIGN.csv\n"
     "  pseudocitizen synth IN.csv -o OUT.csv [--recipe R.json] [--cluster COL[,COL]]\n"
     "                [--drop COL[,COL]] [--seed N] [--encoding ENC]\n"
     "                [--output-encoding utf-8-bom|utf-8|shift_jis] [--write-recipe R.json]\n"
-    "                [--timings]\n"
+    "                [--preset standard|strong|strongest] [--reference-date YYYY-MM-DD]\n"
+    "                [--report REPORT.json] [--timings]\n"
     "\n"
     "  inspect  ファイルの文字コード・列・推奨レシピをJSONで表示 / print encoding, columns and the\n"
     "           suggested recipe as JSON\n"
-    "  synth    疑似市民データを書き出す / write the pseudo-citizen data\n";
+    "  synth    疑似市民データを書き出す / write the pseudo-citizen data\n"
+    "  cluster  似た人を k 人以上の組に分け、組の番号を書き出す / write groups of at least k similar\n"
+    "           rows (one per input row, in input order)\n";
 
 /// Records when each stage of a run starts; a stage ends when the next one starts.
 class StageClock {
@@ -66,6 +73,34 @@ class StageClock {
  private:
   std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> starts_;
 };
+
+/// A JSON string literal for `text` (quotes and control characters escaped).
+std::string jsonString(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+/// Today's local date as YYYY-MM-DD: the default reference date for ages.
+std::string today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+  return text;
+}
 
 struct UsageError {
   std::string message;
@@ -164,7 +199,7 @@ int runInspect(int argc, char** argv) {
   const std::string bytes = readFile(positional[0]);
   const auto loaded =
       pc::loadTable(bytes, flags.count("--encoding") ? flags["--encoding"] : std::string("auto"));
-  std::cout << pc::inspectJson(loaded, 5) << "\n";
+  std::cout << pc::inspectJson(loaded, today(), 5) << "\n";
   return 0;
 }
 
@@ -172,7 +207,8 @@ int runSynth(int argc, char** argv) {
   std::vector<std::string> positional;
   auto flags = parseFlags(argc, argv, 2,
                           {"-o", "--output", "--recipe", "--cluster", "--drop", "--seed",
-                           "--encoding", "--output-encoding", "--write-recipe"},
+                           "--encoding", "--output-encoding", "--write-recipe", "--reference-date",
+                           "--preset", "--report"},
                           positional, {"--timings"});
   if (positional.size() != 1) throw UsageError{"synth needs exactly one input file"};
   if (flags.count("--output")) flags["-o"] = flags["--output"];
@@ -186,7 +222,16 @@ int runSynth(int argc, char** argv) {
   if (flags.count("--recipe")) recipe = pc::parseRecipe(readFile(flags["--recipe"]));
   if (flags.count("--encoding")) recipe.inputEncoding = flags["--encoding"];
   const pc::LoadedTable loaded = pc::loadTable(bytes, recipe.inputEncoding, progress);
-  if (!flags.count("--recipe")) recipe = pc::suggestRecipe(loaded);
+  if (!flags.count("--recipe")) recipe = pc::suggestRecipe(loaded, today());
+  if (flags.count("--reference-date")) recipe.referenceDate = flags["--reference-date"];
+  if (flags.count("--preset")) recipe.preset = flags["--preset"];
+  // Options given on the command line are checked like recipe keys.
+  {
+    const pc::Recipe check = pc::parseRecipe(
+        "{\"version\": 2, \"preset\": " + jsonString(recipe.preset) +
+        (recipe.referenceDate.empty() ? "" : ", \"referenceDate\": " + jsonString(recipe.referenceDate)) + "}");
+    recipe.referenceDate = check.referenceDate;
+  }
   if (flags.count("--cluster")) recipe.cluster = splitList(flags["--cluster"]);
   if (flags.count("--drop")) recipe.drop = splitList(flags["--drop"]);
   if (flags.count("--output-encoding")) {
@@ -213,7 +258,9 @@ int runSynth(int argc, char** argv) {
 
   const pc::SynthResult result = pc::synthesizeTable(loaded, recipe, progress);
   writeFileAtomically(flags["-o"], result.bytes);
-  if (flags.count("--write-recipe")) writeFileAtomically(flags["--write-recipe"], pc::recipeToJson(recipe));
+  if (flags.count("--write-recipe"))
+    writeFileAtomically(flags["--write-recipe"], pc::recipeToJson(result.resolved));
+  if (flags.count("--report")) writeFileAtomically(flags["--report"], result.summaryJson + "\n");
   std::cerr << result.summaryJson << "\n";
   if (flags.count("--timings")) std::cerr << "timings: " << clock.json() << "\n";
   return 0;
@@ -221,12 +268,43 @@ int runSynth(int argc, char** argv) {
 
 }  // namespace
 
+int runCluster(int argc, char** argv) {
+  std::vector<std::string> positional;
+  auto flags = parseFlags(argc, argv, 2, {"-o", "--output", "--method", "--k", "--columns", "--encoding", "--seed"},
+                          positional);
+  if (positional.size() != 1) throw UsageError{"cluster needs exactly one input file"};
+  if (flags.count("--output")) flags["-o"] = flags["--output"];
+  if (!flags.count("-o")) throw UsageError{"cluster needs -o ASSIGN.csv"};
+  if (!flags.count("--columns")) throw UsageError{"cluster needs --columns A,B,C"};
+  const std::string kText = flags.count("--k") ? flags["--k"] : "5";
+  if (kText.empty() || kText.size() > 7 || kText.find_first_not_of("0123456789") != std::string::npos)
+    throw UsageError{"--k needs a positive integer"};
+  const int k = std::stoi(kText);
+  if (k < 1) throw UsageError{"--k needs a positive integer"};
+  const std::string method = flags.count("--method") ? flags["--method"] : "mdav";
+  if (method != "mdav" && method != "kmeans") throw UsageError{"--method must be mdav or kmeans"};
+  const std::string seedText = flags.count("--seed") ? flags["--seed"] : "1";
+  if (seedText.empty() || seedText.size() > 16 || seedText.find_first_not_of("0123456789") != std::string::npos)
+    throw UsageError{"--seed needs a non-negative integer"};
+  const uint64_t seed = std::stoull(seedText);
+  const std::string bytes = readFile(positional[0]);
+  const pc::LoadedTable loaded =
+      pc::loadTable(bytes, flags.count("--encoding") ? flags["--encoding"] : std::string("auto"));
+  const std::vector<uint32_t> groups =
+      pc::microaggregateRows(loaded.table, splitList(flags["--columns"]), method, k, seed);
+  std::string out = "cluster\r\n";
+  for (const uint32_t g : groups) out += std::to_string(g) + "\r\n";
+  writeFileAtomically(flags["-o"], out);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   try {
     if (argc < 2) throw UsageError{"no command"};
     const std::string command = argv[1];
     if (command == "inspect") return runInspect(argc, argv);
     if (command == "synth") return runSynth(argc, argv);
+    if (command == "cluster") return runCluster(argc, argv);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return 0;

@@ -79,22 +79,64 @@ function fillTable(table, header, rows) {
   }
 }
 
-function roleOf(name) {
-  if ($('cluster-select').value === name) return 'roleCluster';
-  const box = document.querySelector(`#columns input[data-column="${CSS.escape(name)}"]`);
-  return box?.checked ? 'roleDrop' : 'roleSwap';
+const ROLES = ['drop', 'cluster', 'category', 'number', 'date-to-age'];
+const PRESET_MIN_SIZE = { standard: 10, strong: 20, strongest: 30 };
+
+/** The role chosen for each column (name -> role); starts from the suggestion. */
+let roles = new Map();
+
+function roleSelectOf(name) {
+  return document.querySelector(`#columns select[data-column="${CSS.escape(name)}"]`);
 }
 
+/** Keeps the cluster select and the role selects in agreement, and the run button's state. */
 function refreshRoles() {
-  for (const tr of $('columns').tBodies[0].rows) {
-    const name = tr.dataset.column;
-    const box = tr.querySelector('input');
-    const isCluster = $('cluster-select').value === name;
-    box.disabled = isCluster;
-    if (isCluster) box.checked = false;
-    tr.cells[4].textContent = t(roleOf(name));
+  const cluster = $('cluster-select').value;
+  for (const [name, role] of roles) {
+    if (role === 'cluster' && name !== cluster) {
+      const suggested = state.info.columns.find((c) => c.name === name).role;
+      roles.set(name, suggested === 'cluster' ? 'category' : suggested);
+    }
   }
-  $('run-button').disabled = state.running || !$('cluster-select').value;
+  if (cluster) roles.set(cluster, 'cluster');
+  for (const [name, role] of roles) {
+    const select = roleSelectOf(name);
+    if (select) select.value = role;
+  }
+  refreshPyramidOption();
+  $('run-button').disabled = state.running || !cluster;
+}
+
+function onRoleChange(event) {
+  const select = event.target;
+  const name = select.dataset.column;
+  const before = roles.get(name);
+  const suggested = state.info.columns.find((c) => c.name === name).role;
+  // Keeping a detected identifier needs an explicit confirmation.
+  if (suggested === 'drop' && select.value !== 'drop' && before === 'drop' && !window.confirm(t('confirmKeep', { name }))) {
+    select.value = 'drop';
+    return;
+  }
+  roles.set(name, select.value);
+  if (select.value === 'cluster') $('cluster-select').value = name;
+  else if ($('cluster-select').value === name) $('cluster-select').value = '';
+  refreshRoles();
+}
+
+/** Sex and age columns, when both exist: offered as a block so population pyramids stay exact. */
+function pyramidColumns() {
+  if (!state.info) return null;
+  const sex = state.info.columns.find((c) => /性別|^sex$|gender/i.test(c.name) && roles.get(c.name) === 'category');
+  const age = state.info.columns.find((c) => roles.get(c.name) === 'date-to-age' || (/年齢|^age$/i.test(c.name) && roles.get(c.name) === 'number'));
+  return sex && age ? [sex.name, age.name] : null;
+}
+
+function refreshPyramidOption() {
+  $('pyramid-field').hidden = !pyramidColumns();
+}
+
+function showPresetHelp() {
+  $('preset-help').textContent = t(`presetHelp_${$('preset-select').value}`);
 }
 
 function showFile(info) {
@@ -108,34 +150,39 @@ function showFile(info) {
   fillTable($('preview'), info.columns.map((c) => c.name), info.preview.slice(0, 5));
   $('preview-box').hidden = false;
 
+  roles = new Map(info.columns.map((c) => [c.name, c.role]));
   const select = $('cluster-select');
   select.replaceChildren(new Option(t('chooseCluster'), ''));
   for (const column of info.columns) select.add(new Option(column.name, column.name));
-  select.value = info.recipe.cluster[0] ?? '';
+  select.value = info.recipe.cluster?.[0] ?? '';
 
+  const lang = currentLanguage();
   const tbody = $('columns').tBodies[0];
   tbody.replaceChildren();
   for (const column of info.columns) {
     const tr = tbody.insertRow();
     tr.dataset.column = column.name;
     tr.insertCell().textContent = column.name;
+    tr.insertCell().textContent = t(`type_${column.type}`);
     const distinct = tr.insertCell();
     distinct.textContent = column.distinct.toLocaleString();
     distinct.className = 'num';
     const missing = tr.insertCell();
     missing.textContent = column.missing.toLocaleString();
     missing.className = 'num';
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.dataset.column = column.name;
-    box.checked = info.recipe.drop.includes(column.name);
-    box.setAttribute('aria-label', `${t('colDrop')}: ${column.name}`);
-    box.addEventListener('change', refreshRoles);
-    tr.insertCell().append(box);
-    tr.insertCell();
+    const role = document.createElement('select');
+    role.dataset.column = column.name;
+    role.setAttribute('aria-label', `${t('colRole')}: ${column.name}`);
+    for (const value of ROLES) role.add(new Option(t(`role_${value}`), value));
+    role.value = column.role;
+    role.addEventListener('change', onRoleChange);
+    tr.insertCell().append(role);
+    tr.insertCell().textContent = lang === 'en' ? column.reason.en : column.reason.ja;
   }
   $('seed-input').value = randomSeed();
+  $('reference-date').value = info.recipe.referenceDate ?? '';
   for (const id of ['step-roles', 'step-settings', 'step-run']) $(id).hidden = false;
+  showPresetHelp();
   refreshRoles();
 }
 
@@ -192,23 +239,59 @@ function setStage(stage, fraction, busy = true) {
 
 function currentRecipe() {
   const seed = $('seed-input').value.trim();
-  const drop = [...document.querySelectorAll('#columns input[type=checkbox]')]
-    .filter((box) => box.checked && !box.disabled)
-    .map((box) => box.dataset.column);
-  return {
-    version: 1,
+  const columns = {};
+  for (const [name, role] of roles) columns[name] = { role };
+  const strength = $('noise-strength').value.trim();
+  if (strength !== '') {
+    for (const [name, role] of roles) if (role === 'number') columns[name].strength = Number(strength);
+  }
+  const recipe = {
+    version: 2,
+    preset: $('preset-select').value,
     inputEncoding: state.info.encoding,
-    cluster: [$('cluster-select').value],
-    drop,
-    seed: /^\d{1,16}$/.test(seed) ? Number(seed) : -1,
     outputEncoding: $('output-encoding').value,
+    seed: /^\d{1,16}$/.test(seed) ? Number(seed) : -1,
+    cluster: $('cluster-select').value ? [$('cluster-select').value] : [],
+    minClusterSize: Number($('min-cluster-size').value),
+    smallClusters: $('small-clusters').value,
+    columns,
   };
+  if ($('reference-date').value) recipe.referenceDate = $('reference-date').value;
+  const pyramid = pyramidColumns();
+  if (pyramid && $('pyramid-block').checked) recipe.blocks = [pyramid];
+  const k = Number($('subcluster-k').value);
+  if (k >= 3) {
+    const similar = [...roles].filter(([, role]) => role === 'date-to-age' || role === 'category').map(([name]) => name);
+    const inBlock = new Set(recipe.blocks?.flat() ?? []);
+    const chosen = similar.filter((name) => !inBlock.has(name) || roles.get(name) === 'date-to-age');
+    if (chosen.length) recipe.subclusters = { method: 'mdav', k, columns: chosen };
+  }
+  return recipe;
+}
+
+/** Applies a recipe file to the controls (roles, strength, settings). */
+function applyRecipe(recipe) {
+  if (recipe.preset) $('preset-select').value = recipe.preset;
+  if (recipe.outputEncoding) $('output-encoding').value = recipe.outputEncoding;
+  if (Number.isSafeInteger(recipe.seed)) $('seed-input').value = String(recipe.seed);
+  if (recipe.referenceDate) $('reference-date').value = recipe.referenceDate;
+  if (recipe.minClusterSize) $('min-cluster-size').value = String(recipe.minClusterSize);
+  if (recipe.smallClusters) $('small-clusters').value = recipe.smallClusters;
+  $('subcluster-k').value = String(recipe.subclusters?.k ?? 0);
+  for (const name of recipe.drop ?? []) if (roles.has(name)) roles.set(name, 'drop');
+  for (const [name, rule] of Object.entries(recipe.columns ?? {})) {
+    if (roles.has(name) && rule.role) roles.set(name, rule.role);
+  }
+  $('cluster-select').value = recipe.cluster?.[0] ?? $('cluster-select').value;
+  $('pyramid-block').checked = (recipe.blocks ?? []).length > 0;
+  showPresetHelp();
+  refreshRoles();
 }
 
 function setRunning(running) {
   state.running = running;
   $('cancel-button').disabled = !running;
-  for (const id of ['file-input', 'sample-button', 'cluster-select', 'seed-input', 'output-encoding']) {
+  for (const id of ['file-input', 'sample-button', 'cluster-select', 'seed-input', 'output-encoding', 'preset-select']) {
     $(id).disabled = running;
   }
   refreshRoles();
@@ -255,10 +338,13 @@ function cancel() {
 // ---------------------------------------------------------------- report and downloads
 
 function showReport(summary) {
+  const count = (status) => summary.clusters.filter((c) => c.status === status).length;
   $('summary').textContent = t('summary', {
     rowsIn: summary.rowsIn.toLocaleString(),
     rowsOut: summary.rowsOut.toLocaleString(),
-    clusters: summary.clusters.length,
+    clusters: count('released'),
+    merged: count('merged'),
+    suppressed: count('suppressed'),
     columns: summary.columnsOut.length,
     dropped: summary.dropped.length,
   });
@@ -273,9 +359,10 @@ function showReport(summary) {
     const b = tr.insertCell();
     b.textContent = cluster.rowsOut.toLocaleString();
     b.className = 'num';
-    const same = tr.insertCell();
-    same.textContent = cluster.rowsIn === cluster.rowsOut ? '✓' : '✗';
-    same.className = cluster.rowsIn === cluster.rowsOut ? 'ok' : 'bad';
+    const outcome = tr.insertCell();
+    outcome.textContent = t(`status_${cluster.status}`, cluster);
+    if (cluster.reason) outcome.title = currentLanguage() === 'en' ? cluster.reason.en : cluster.reason.ja;
+    outcome.className = cluster.status === 'released' ? 'ok' : 'warn';
   }
   $('report').hidden = false;
 }
@@ -306,15 +393,15 @@ function wire() {
   $('lang-toggle').addEventListener('click', () => {
     applyLanguage(currentLanguage() === 'ja' ? 'en' : 'ja');
     if (state.info) {
-      const keep = { cluster: $('cluster-select').value, seed: $('seed-input').value };
-      const dropped = currentRecipe().drop;
+      const keep = { roles: new Map(roles), cluster: $('cluster-select').value, seed: $('seed-input').value, date: $('reference-date').value };
       showFile(state.info);
+      roles = keep.roles;
       $('cluster-select').value = keep.cluster;
       $('seed-input').value = keep.seed;
-      for (const box of document.querySelectorAll('#columns input[type=checkbox]'))
-        box.checked = dropped.includes(box.dataset.column);
+      $('reference-date').value = keep.date;
       refreshRoles();
     }
+    showPresetHelp();
     if (state.result) showReport(state.result.summary);
   });
   $('file-input').addEventListener('change', (event) => {
@@ -336,6 +423,21 @@ function wire() {
     if (file && !state.running) open({ kind: 'file', file });
   });
   $('cluster-select').addEventListener('change', refreshRoles);
+  $('preset-select').addEventListener('change', () => {
+    $('min-cluster-size').value = String(PRESET_MIN_SIZE[$('preset-select').value]);
+    showPresetHelp();
+  });
+  $('recipe-input').addEventListener('change', async (event) => {
+    const file = event.target.files[0];
+    event.target.value = '';
+    if (!file || !state.info) return;
+    try {
+      applyRecipe(JSON.parse(await file.text()));
+      $('file-info').dataset.recipe = file.name;
+    } catch (error) {
+      showError({ ja: `設定ファイルを読めません: ${error.message}`, en: `Cannot read the settings file: ${error.message}` });
+    }
+  });
   $('run-button').addEventListener('click', run);
   $('cancel-button').addEventListener('click', cancel);
   $('download-csv').addEventListener('click', () => {
@@ -345,7 +447,9 @@ function wire() {
     if (state.result) download(json(state.result.summary), `${baseName()}-summary.json`, 'application/json');
   });
   $('download-recipe').addEventListener('click', () => {
-    if (state.info) download(json(state.recipe ?? currentRecipe()), `${baseName()}-recipe.json`, 'application/json');
+    // After a run: the recipe as the engine resolved it (every column explicit); before: the form.
+    const recipe = state.result?.summary.recipe ?? (state.info && currentRecipe());
+    if (recipe) download(json(recipe), `${baseName()}-recipe.json`, 'application/json');
   });
 }
 

@@ -2,7 +2,7 @@
 //
 // Exported (all synchronous; call them from a worker, never from the page):
 //   version()                                   -> string
-//   inspect(bytes: Uint8Array, encoding: string)
+//   inspect(bytes: Uint8Array, encoding: string, today: 'YYYY-MM-DD')
 //       -> {ok: true, json: string}             // pc::inspectJson, see src/pipeline.h
 //   synthesize(bytes: Uint8Array, recipeJson: string, onProgress: (stage, fraction) => void)
 //       -> {ok: true, bytes: Uint8Array, summary: string}
@@ -59,12 +59,12 @@ val guarded(Body&& body) {
 
 std::string version() { return PROJECT_VERSION_STRING; }
 
-val inspect(const std::string& bytes, const std::string& encoding) {
+val inspect(const std::string& bytes, const std::string& encoding, const std::string& today) {
   return guarded([&] {
     const pc::LoadedTable loaded = pc::loadTable(bytes, encoding);
     val result = val::object();
     result.set("ok", true);
-    result.set("json", pc::inspectJson(loaded));
+    result.set("json", pc::inspectJson(loaded, today));
     return result;
   });
 }

@@ -15,7 +15,7 @@
  *                                                           plus {name, bytes} of the file
  *   page → worker  {type: 'run', id, recipe}                recipe = object (src/recipe.h)
  *   worker → page  {type: 'progress', id, stage, fraction}  stage: reading | clustering |
- *                                                           synthesising | writing
+ *                                                           synthesising | checking | writing
  *   worker → page  {type: 'done', id, bytes: ArrayBuffer, summary}   output file, transferred
  *   worker → page  {type: 'error', id, error: {code, ja, en, line, column}}
  *
@@ -59,9 +59,16 @@ function internalError(id, err) {
   });
 }
 
+/** Today's local date, YYYY-MM-DD: the suggested reference date for ages. */
+function localToday() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 async function load(id, name, bytes, encoding) {
   const m = await engine();
-  const result = m.inspect(bytes, encoding || 'auto');
+  const result = m.inspect(bytes, encoding || 'auto', localToday());
   if (!result.ok) {
     current = null;
     fail(id, result.error);

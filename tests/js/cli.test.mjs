@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { clusterValueCounts, parseCsv } from '../support/csv.mjs';
+import { clusterAggregates, parseCsv } from '../support/csv.mjs';
 import { cli } from '../support/engine.mjs';
 import { cityToCsv, generateCity } from '../../web/sample-city.js';
 
@@ -25,12 +25,20 @@ test('inspect prints the encoding, columns and the suggested recipe as JSON', ()
 test('synth with the suggested recipe drops identifiers and keeps district counts', () => {
   const out = join(dir, 'out.csv');
   const recipePath = join(dir, 'recipe.json');
-  const run = cli('synth', city, '-o', out, '--write-recipe', recipePath);
+  const reportPath = join(dir, 'report.json');
+  const run = cli('synth', city, '-o', out, '--write-recipe', recipePath, '--report', reportPath);
   assert.equal(run.status, 0, run.stderr);
   const table = parseCsv(readFileSync(out, 'utf8'));
   const input = parseCsv(readFileSync(city, 'utf8'));
   assert.ok(!table.header.includes('住民番号') && !table.header.includes('氏名'));
-  assert.deepEqual(clusterValueCounts(table, '中学校区'), clusterValueCounts(input, '中学校区', table.header));
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  assert.equal(report.aggregates.summary.failed, 0);
+  const into = new Map(report.clusters.map((c) => [c.label, c.status === 'merged' ? c.into : c.label]));
+  const numbers = [{ name: '医療費年額', scale: 0 }, { name: 'BMI', scale: 1 }];
+  assert.deepEqual(
+    clusterAggregates(table, (row) => row[table.header.indexOf('中学校区')], ['性別', '要介護度'], numbers),
+    clusterAggregates(input, (row) => into.get(row[input.header.indexOf('中学校区')]), ['性別', '要介護度'], numbers),
+  );
   // No seed given: a fresh one was chosen, and the written recipe reproduces the file exactly.
   const recipe = JSON.parse(readFileSync(recipePath, 'utf8'));
   assert.ok(Number.isSafeInteger(recipe.seed));
@@ -74,4 +82,19 @@ test('bad recipes and usage: exit 2 naming what is wrong', () => {
   assert.equal(cli('synth', city, '-o', join(dir, 'x.csv'), '--output-encoding', 'latin1').status, 2);
   assert.equal(cli('inspect', join(dir, 'missing.csv')).status, 2);
   assert.equal(existsSync(join(dir, 'x.csv')), false);
+});
+
+test('cluster writes one group id per input row, every group at least k rows', () => {
+  const out = join(dir, 'groups.csv');
+  const run = cli('cluster', city, '--method', 'mdav', '--k', '7', '--columns', '医療費年額,BMI,要介護度', '-o', out);
+  assert.equal(run.status, 0, run.stderr);
+  const { header, rows } = parseCsv(readFileSync(out, 'utf8'));
+  assert.deepEqual(header, ['cluster']);
+  assert.equal(rows.length, 2000);
+  const sizes = new Map();
+  for (const [g] of rows) sizes.set(g, (sizes.get(g) ?? 0) + 1);
+  assert.ok([...sizes.values()].every((n) => n >= 7));
+  assert.ok(sizes.size >= 2000 / 14);
+  assert.equal(cli('cluster', city, '--method', 'ward', '--columns', 'BMI', '-o', out).status, 2);
+  assert.equal(cli('cluster', city, '--columns', '無い列', '-o', join(dir, 'none.csv')).status, 2);
 });

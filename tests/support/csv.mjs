@@ -69,3 +69,44 @@ export function clusterValueCounts({ header, rows }, clusterColumn, columns = he
   }
   return counts;
 }
+
+/**
+ * Per-cluster aggregates computed independently of the engine, for the exactness checks (G3):
+ * rows; for `categories` the count of every value; for `numbers` the count of non-empty cells and
+ * their sum in integer units of 10^-scale (exact; parsed by hand, not with parseFloat).
+ * `labelOf(row)` gives the cluster a row belongs to (e.g. its receiving cluster after a merge).
+ */
+export function clusterAggregates({ header, rows }, labelOf, categories, numbers) {
+  const out = new Map();
+  const index = (name) => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new Error(`no column ${name}`);
+    return i;
+  };
+  const cats = categories.map(index);
+  const nums = numbers.map(({ name, scale }) => ({ i: index(name), scale }));
+  for (const row of rows) {
+    const label = labelOf(row);
+    if (label === null) continue;
+    if (!out.has(label)) out.set(label, { rows: 0, categories: new Map(), numbers: new Map() });
+    const agg = out.get(label);
+    agg.rows += 1;
+    for (const [k, i] of cats.entries()) {
+      const key = `${categories[k]}\u0000${row[i]}`;
+      agg.categories.set(key, (agg.categories.get(key) ?? 0) + 1);
+    }
+    for (const [k, { i, scale }] of nums.entries()) {
+      const cell = row[i];
+      if (cell === '') continue;
+      const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(cell);
+      if (!match) throw new Error(`not a number: ${cell}`);
+      const decimals = (match[3] ?? '').padEnd(scale, '0');
+      if (decimals.length > scale) throw new Error(`more than ${scale} decimals: ${cell}`);
+      const units = BigInt(match[2] + decimals) * (match[1] ? -1n : 1n);
+      const name = numbers[k].name;
+      const prev = agg.numbers.get(name) ?? { n: 0, sum: 0n };
+      agg.numbers.set(name, { n: prev.n + 1, sum: prev.sum + units });
+    }
+  }
+  return out;
+}
