@@ -258,6 +258,9 @@ Recipe resolveRecipe(const Table& table, const Recipe& recipe,
     if ((rule.treatment == "noise" || rule.treatment == "swap-noise") && rule.role != "number")
       badRecipe("columns." + name + ".treatment", "noise は数値の列にだけ使えます。",
                 "noise applies to number columns only.");
+    if (rule.treatment == "shuffle" && rule.role != "number")
+      badRecipe("columns." + name + ".treatment", "shuffle は数値の列の組にだけ使えます。",
+                "shuffle applies to number columns in a numeric group only.");
     if (rule.treatment == "pram" && rule.role != "category")
       badRecipe("columns." + name + ".treatment", "pram はカテゴリの列にだけ使えます。",
                 "pram applies to category columns only.");
@@ -294,6 +297,15 @@ Recipe resolveRecipe(const Table& table, const Recipe& recipe,
         badRecipe("numericGroups[" + std::to_string(i) + "]", "組の列の扱いをそろえてください。",
                   "the columns of a group must have the same treatment.");
     }
+  }
+  for (const auto& [name, rule] : out.columns) {
+    if (rule.treatment != "shuffle") continue;
+    bool grouped = false;
+    for (const auto& group : out.numericGroups)
+      grouped = grouped || std::find(group.begin(), group.end(), name) != group.end();
+    if (!grouped)
+      badRecipe("columns." + name + ".treatment", "shuffle は numericGroups の列にだけ使えます。",
+                "shuffle applies to the columns of a numericGroups entry only.");
   }
   if (out.referenceDate.empty()) {
     for (const auto& [name, rule] : out.columns)
@@ -792,6 +804,35 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
     const auto p = static_cast<Eigen::Index>(cols.size());
     const bool noise = noises(cols.front()->treatment) && cols.front()->strength > 0;
     const uint64_t groupSeed = deriveSeed(recipe.seed, "group-noise:" + std::to_string(gi));
+    if (cols.front()->treatment == "shuffle") {
+      // Data shuffling on the rows where the whole group is present: values stay, ranks move.
+      for (const Group& group : groups) {
+        std::vector<std::size_t> complete;
+        for (std::size_t pos = group.begin; pos < group.end; ++pos) {
+          bool all = true;
+          for (ColumnPlan* plan : cols) all = all && !plan->number.missing[pos];
+          if (all) complete.push_back(pos);
+        }
+        if (complete.size() < 3) continue;
+        Eigen::MatrixXd Y(static_cast<Eigen::Index>(complete.size()), p);
+        for (std::size_t i = 0; i < complete.size(); ++i)
+          for (Eigen::Index j = 0; j < p; ++j)
+            Y(static_cast<Eigen::Index>(i), j) = static_cast<double>(cols[static_cast<std::size_t>(j)]->number.units[complete[i]]);
+        Rng rng(deriveSeed(groupSeed, group.label));
+        const CopulaResult shuffled = copulaShuffle(Y, rng);
+        for (std::size_t i = 0; i < complete.size(); ++i)
+          for (Eigen::Index j = 0; j < p; ++j)
+            cols[static_cast<std::size_t>(j)]->number.units[complete[i]] =
+                static_cast<int64_t>(Y(static_cast<Eigen::Index>(i), j));
+        for (ColumnPlan* plan : cols) {
+          for (auto& outcome : result.columns) {
+            if (outcome.name != plan->outName) continue;
+            ++outcome.groups;
+            if (shuffled.shrinkage > 0 && outcome.note.empty()) outcome.note = shuffled.note;
+          }
+        }
+      }
+    }
     std::vector<ColumnOutcome*> outcomes;
     for (ColumnPlan* plan : cols)
       for (auto& outcome : result.columns)

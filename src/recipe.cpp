@@ -99,7 +99,7 @@ ColumnRule columnRule(const json& value, const std::string& key) {
     if (name == "role") {
       rule.role = oneOf(item, path, {"drop", "cluster", "category", "number", "date-to-age"});
     } else if (name == "treatment") {
-      rule.treatment = oneOf(item, path, {"swap", "noise", "swap-noise", "pram", "keep"});
+      rule.treatment = oneOf(item, path, {"swap", "noise", "swap-noise", "shuffle", "pram", "keep"});
     } else if (name == "strength") {
       rule.strength = numberValue(item, path, 0.0, kStrengthSynthetic);
     } else if (name == "pramTheta") {

@@ -44,7 +44,9 @@ struct ColumnRule {
   std::string role;
   /// "swap" (permute within the (sub-)cluster; default for categories and ages), "noise"
   /// (numbers: noise in place, moments kept), "swap-noise" (numbers: both; their default),
-  /// "pram" (categories: invariant PRAM after the swap) or "keep" (unchanged in place).
+  /// "shuffle" (a numeric group: correlation-preserving data shuffling — each column keeps
+  /// its values exactly, re-assigned by the ranks of a Gaussian-copula sample), "pram"
+  /// (categories: invariant PRAM after the swap) or "keep" (unchanged in place).
   std::string treatment;
   std::optional<double> strength;   ///< noise strength s ≥ 0 (number)
   std::optional<double> pramTheta;  ///< PRAM change probability in (0, 1] (category)

@@ -6,16 +6,22 @@
 //       -> {ok: true, json: string}             // pc::inspectJson, see src/pipeline.h
 //   synthesize(bytes: Uint8Array, recipeJson: string, onProgress: (stage, fraction) => void)
 //       -> {ok: true, bytes: Uint8Array, summary: string}
+//   load(bytes: Uint8Array, encoding: string, today)   -> as inspect, and the parsed table is
+//       kept in the module, so the caller can drop its copy of the file's bytes
+//   synthesizeLoaded(recipeJson, onProgress)            -> as synthesize, on the kept table
+//   unload()                                            -> frees the kept table
 // Any failure comes back as a value, never as a thrown C++ exception:
 //       -> {ok: false, error: {code, ja, en, line, column}}
 //
 // Memory: the input bytes are copied into the wasm heap for the duration of the
-// call; the output is copied out into a fresh Uint8Array owned by JS, so no heap
-// view outlives a call (the heap may grow and replace its buffer).
+// call (load: only until they are parsed); the output is copied out into a fresh
+// Uint8Array owned by JS, so no heap view outlives a call (the heap may grow and
+// replace its buffer). Call load/synthesizeLoaded from one worker only.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include <new>
+#include <optional>
 #include <string>
 
 #include "error.h"
@@ -69,22 +75,53 @@ val inspect(const std::string& bytes, const std::string& encoding, const std::st
   });
 }
 
+/// The table kept by load() for synthesizeLoaded().
+std::optional<pc::LoadedTable> kept;
+
+val load(const std::string& bytes, const std::string& encoding, const std::string& today) {
+  kept.reset();
+  return guarded([&] {
+    kept = pc::loadTable(bytes, encoding);
+    val result = val::object();
+    result.set("ok", true);
+    result.set("json", pc::inspectJson(*kept, today));
+    return result;
+  });
+}
+
+void unload() { kept.reset(); }
+
+pc::ProgressFn progressOf(val& onProgress) {
+  const bool report = onProgress.typeOf().as<std::string>() == "function";
+  return [&onProgress, report](std::string_view stage, double fraction) {
+    if (report) onProgress(std::string(stage), fraction);
+  };
+}
+
+val resultValue(const pc::SynthResult& out) {
+  // new Uint8Array(view) copies the bytes out of the heap.
+  const val view = val(emscripten::typed_memory_view(
+      out.bytes.size(), reinterpret_cast<const unsigned char*>(out.bytes.data())));
+  val result = val::object();
+  result.set("ok", true);
+  result.set("bytes", val::global("Uint8Array").new_(view));
+  result.set("summary", out.summaryJson);
+  return result;
+}
+
+val synthesizeLoaded(const std::string& recipeJson, val onProgress) {
+  return guarded([&] {
+    if (!kept) {
+      throw pc::InputError("state.no-file", "先にファイルを読み込んでください。", "Load a file first.");
+    }
+    return resultValue(pc::synthesizeTable(*kept, pc::parseRecipe(recipeJson), progressOf(onProgress)));
+  });
+}
+
 val synthesize(const std::string& bytes, const std::string& recipeJson, val onProgress) {
   return guarded([&] {
     const pc::Recipe recipe = pc::parseRecipe(recipeJson);
-    const bool report = onProgress.typeOf().as<std::string>() == "function";
-    const pc::ProgressFn progress = [&](std::string_view stage, double fraction) {
-      if (report) onProgress(std::string(stage), fraction);
-    };
-    const pc::SynthResult out = pc::synthesize(bytes, recipe, progress);
-    // new Uint8Array(view) copies the bytes out of the heap.
-    const val view = val(emscripten::typed_memory_view(
-        out.bytes.size(), reinterpret_cast<const unsigned char*>(out.bytes.data())));
-    val result = val::object();
-    result.set("ok", true);
-    result.set("bytes", val::global("Uint8Array").new_(view));
-    result.set("summary", out.summaryJson);
-    return result;
+    return resultValue(pc::synthesize(bytes, recipe, progressOf(onProgress)));
   });
 }
 
@@ -94,4 +131,7 @@ EMSCRIPTEN_BINDINGS(pseudocitizen) {
   emscripten::function("version", &version);
   emscripten::function("inspect", &inspect);
   emscripten::function("synthesize", &synthesize);
+  emscripten::function("load", &load);
+  emscripten::function("synthesizeLoaded", &synthesizeLoaded);
+  emscripten::function("unload", &unload);
 }

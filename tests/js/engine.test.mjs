@@ -174,3 +174,18 @@ test('the suggested recipe (version 2): merges the 5-person district, keeps coun
   assert.ok(out.rows.every((row) => !row[out.header.indexOf('医療費年額')].startsWith('-')));
   assert.ok(out.rows.every((row) => /^\d+$/.test(row[out.header.indexOf('年齢')])));
 });
+
+test('load + synthesizeLoaded (the worker\'s path) equals synthesize on the bytes', () => {
+  const before = engine.synthesizeLoaded(recipe(), null);
+  assert.equal(before.ok, false);
+  assert.equal(before.error.code, 'state.no-file');
+  const loaded = engine.load(utf8(cityText), 'auto', '2026-04-01');
+  assert.equal(loaded.ok, true);
+  const a = engine.synthesizeLoaded(recipe({ seed: 5 }), null);
+  const b = engine.synthesize(utf8(cityText), recipe({ seed: 5 }), null);
+  assert.ok(Buffer.from(a.bytes).equals(Buffer.from(b.bytes)));
+  // A broken file replaces nothing silently: the kept table is gone and says so.
+  assert.equal(engine.load(utf8('a,b\n"x'), 'auto', '2026-04-01').ok, false);
+  assert.equal(engine.synthesizeLoaded(recipe(), null).error.code, 'state.no-file');
+  engine.unload();
+});

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
@@ -216,4 +217,51 @@ TEST_CASE("values that do not fit their role name the column and the row") {
   }
   recipe.columns = {{"費用", {"date-to-age", "", {}, {}, ""}}};
   CHECK_THROWS_WITH_AS(resolve(in, recipe), doctest::Contains("referenceDate"), pc::InputError);
+}
+
+TEST_CASE("shuffle keeps each column's values per cluster and most of their correlation") {
+  pc::Rng rng(31);
+  std::string csv = "地区,身長,体重\n";
+  for (int r = 0; r < 600; ++r) {
+    const int height = 1400 + static_cast<int>(rng.below(500));
+    const int weight = height / 4 - 200 + static_cast<int>(rng.below(60));
+    csv += std::string(r % 2 ? "北" : "南") + "," + std::to_string(height) + "," + std::to_string(weight) + "\n";
+  }
+  const pc::Table in = pc::readCsv(csv);
+  pc::Recipe recipe;
+  recipe.seed = 8;
+  recipe.cluster = {"地区"};
+  recipe.numericGroups = {{"身長", "体重"}};
+  recipe.columns = {{"身長", {"number", "shuffle", {}, {}, ""}}, {"体重", {"number", "shuffle", {}, {}, ""}}};
+  const pc::EngineResult out = pc::runEngine(in, resolve(in, recipe));
+  auto sortedValues = [](const pc::Table& t, const char* column, const char* label) {
+    std::vector<std::string> values;
+    const auto c = static_cast<std::size_t>(t.indexOf(column));
+    for (std::size_t r = 0; r < t.rows(); ++r)
+      if (t.columns[0].at(r) == label) values.emplace_back(t.columns[c].at(r));
+    std::sort(values.begin(), values.end());
+    return values;
+  };
+  for (const char* label : {"北", "南"}) {
+    CHECK(sortedValues(in, "身長", label) == sortedValues(out.table, "身長", label));
+    CHECK(sortedValues(in, "体重", label) == sortedValues(out.table, "体重", label));
+  }
+  auto correlation = [](const pc::Table& t) {
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    const double n = static_cast<double>(t.rows());
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      const double x = pc::parseDecimal(t.columns[1].at(r))->toDouble();
+      const double y = pc::parseDecimal(t.columns[2].at(r))->toDouble();
+      sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
+    }
+    return (sxy / n - sx / n * sy / n) / std::sqrt((sxx / n - sx / n * sx / n) * (syy / n - sy / n * sy / n));
+  };
+  CHECK(correlation(in) > 0.9);
+  CHECK(correlation(out.table) > 0.8);
+  // Rows are not the originals: few (height, weight) pairs survive.
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (std::size_t r = 0; r < in.rows(); ++r) pairs.emplace(in.columns[1].at(r), in.columns[2].at(r));
+  std::size_t kept = 0;
+  for (std::size_t r = 0; r < out.table.rows(); ++r) kept += pairs.count({std::string(out.table.columns[1].at(r)), std::string(out.table.columns[2].at(r))});
+  CHECK(kept < out.table.rows() / 4);
 }
