@@ -8,6 +8,8 @@
  */
 import { EngineClient } from './engine.js';
 import { applyLanguage, currentLanguage, t } from './i18n.js';
+import { reportHtml } from './report-html.js';
+import { renderReport } from './report-view.js';
 
 const SAMPLE_ROWS = 20000;
 const SAMPLE_SEED = 1;
@@ -337,34 +339,12 @@ function cancel() {
 
 // ---------------------------------------------------------------- report and downloads
 
+/** When each summary was first shown (the run's time, for the printable report). */
+const reportTimes = new WeakMap();
+
 function showReport(summary) {
-  const count = (status) => summary.clusters.filter((c) => c.status === status).length;
-  $('summary').textContent = t('summary', {
-    rowsIn: summary.rowsIn.toLocaleString(),
-    rowsOut: summary.rowsOut.toLocaleString(),
-    clusters: count('released'),
-    merged: count('merged'),
-    suppressed: count('suppressed'),
-    columns: summary.columnsOut.length,
-    dropped: summary.dropped.length,
-  });
-  const tbody = $('cluster-table').tBodies[0];
-  tbody.replaceChildren();
-  for (const cluster of summary.clusters) {
-    const tr = tbody.insertRow();
-    tr.insertCell().textContent = cluster.label;
-    const a = tr.insertCell();
-    a.textContent = cluster.rowsIn.toLocaleString();
-    a.className = 'num';
-    const b = tr.insertCell();
-    b.textContent = cluster.rowsOut.toLocaleString();
-    b.className = 'num';
-    const outcome = tr.insertCell();
-    outcome.textContent = t(`status_${cluster.status}`, cluster);
-    if (cluster.reason) outcome.title = currentLanguage() === 'en' ? cluster.reason.en : cluster.reason.ja;
-    outcome.className = cluster.status === 'released' ? 'ok' : 'warn';
-  }
-  $('report').hidden = false;
+  if (!reportTimes.has(summary)) reportTimes.set(summary, new Date());
+  renderReport($('report'), summary, t, currentLanguage());
 }
 
 function baseName() {
@@ -444,7 +424,13 @@ function wire() {
     if (state.result) download(state.result.bytes, `${baseName()}-pseudo.csv`, 'text/csv');
   });
   $('download-report').addEventListener('click', () => {
-    if (state.result) download(json(state.result.summary), `${baseName()}-summary.json`, 'application/json');
+    if (state.result) download(json(state.result.summary), `${baseName()}-report.json`, 'application/json');
+  });
+  $('download-report-html').addEventListener('click', () => {
+    if (!state.result) return;
+    const meta = { createdAt: reportTimes.get(state.result.summary) ?? new Date(), fileName: state.info?.name ?? '' };
+    const html = reportHtml(state.result.summary, currentLanguage(), meta);
+    download(new TextEncoder().encode(html), `${baseName()}-report.html`, 'text/html;charset=utf-8');
   });
   $('download-recipe').addEventListener('click', () => {
     // After a run: the recipe as the engine resolved it (every column explicit); before: the form.

@@ -19,7 +19,8 @@
  *   worker → page  {type: 'done', id, bytes: ArrayBuffer, summary}   output file, transferred
  *   worker → page  {type: 'error', id, error: {code, ja, en, line, column}}
  *
- * The worker keeps the last loaded file so that several runs need one transfer.
+ * The module keeps the last loaded file parsed (load/synthesizeLoaded), so several runs need
+ * one transfer and the worker drops its copy of the bytes once they are parsed.
  * Cancel = the page terminates this worker and starts a fresh one (the wasm call
  * cannot be interrupted); the page then loads the file again.
  *
@@ -32,7 +33,7 @@ import { generateCity, cityToCsv } from './sample-city.js';
 self.fetch = undefined;
 
 let modulePromise = null;
-let current = null; // {name, bytes: Uint8Array}
+let current = null; // {name} of the file the module holds
 
 function engine() {
   if (!modulePromise) modulePromise = createPseudocitizen();
@@ -68,13 +69,13 @@ function localToday() {
 
 async function load(id, name, bytes, encoding) {
   const m = await engine();
-  const result = m.inspect(bytes, encoding || 'auto', localToday());
+  const result = m.load(bytes, encoding || 'auto', localToday());
   if (!result.ok) {
     current = null;
     fail(id, result.error);
     return;
   }
-  current = { name, bytes };
+  current = { name };
   const info = JSON.parse(result.json);
   info.name = name;
   info.bytes = bytes.byteLength;
@@ -101,7 +102,7 @@ async function run(id, recipe) {
     lastFraction = fraction;
     self.postMessage({ type: 'progress', id, stage, fraction });
   };
-  const result = m.synthesize(current.bytes, JSON.stringify(recipe), onProgress);
+  const result = m.synthesizeLoaded(JSON.stringify(recipe), onProgress);
   if (!result.ok) {
     fail(id, result.error);
     return;
