@@ -8,6 +8,7 @@
 #include "error.h"
 #include "profile.h"
 #include "report.h"
+#include "utility.h"
 #include "values.h"
 
 namespace pc {
@@ -153,6 +154,39 @@ SynthResult synthesize(std::string_view bytes, const Recipe& recipe, const Progr
   return synthesizeTable(loadTable(bytes, recipe.inputEncoding, progress), recipe, progress);
 }
 
+namespace {
+
+/// Utility figures (src/utility.h) of the output against the released original: numbers
+/// and ages by KS, categories by total variation, and the district figures of the seed's
+/// charts when an age column and a care-level column (要介護度, care level) exist.
+std::string utilityJson(const EngineResult& engine, const Recipe& resolved) {
+  const Table& out = engine.table;
+  std::vector<std::size_t> clusterColumns, numbers, categories;
+  long age = -1, care = -1;
+  for (std::size_t c = 0; c < out.names.size(); ++c) {
+    const std::string& name = out.names[c];
+    std::string role;
+    for (const auto& [column, rule] : resolved.columns) {
+      const std::string output = rule.role == "date-to-age" ? (rule.as.empty() ? "年齢" : rule.as) : column;
+      if (output == name) role = rule.role;
+    }
+    if (role == "cluster") {
+      clusterColumns.push_back(c);
+    } else if (role == "number" || role == "date-to-age") {
+      numbers.push_back(c);
+      if (age < 0 && (role == "date-to-age" || name == "年齢" || name == "age" || name == "Age"))
+        age = static_cast<long>(c);
+    } else if (role == "category") {
+      categories.push_back(c);
+      if (care < 0 && (name.find("介護") != std::string::npos || name.find("care") != std::string::npos))
+        care = static_cast<long>(c);
+    }
+  }
+  return utilityReportJson(engine.releasedOriginal, out, clusterColumns, numbers, categories, age, care);
+}
+
+}  // namespace
+
 SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
                             const ProgressFn& progress) {
   std::vector<std::string> roles;
@@ -166,6 +200,7 @@ SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
       aggregateReportJson(loaded.table, engine.releasedLabelOfInputRow, engine.table, result.resolved);
   const std::string risk =
       riskReportJson(engine.releasedOriginal, engine.table, engine.trueMatch, result.resolved);
+  const std::string utility = utilityJson(engine, result.resolved);
   if (progress) progress("writing", 0.0);
   const auto outputEncoding = parseEncodingName(result.resolved.outputEncoding);
   result.bytes = encodeTable(engine.table, outputEncoding.value_or(Encoding::Utf8Bom));
@@ -209,6 +244,7 @@ SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
   summary["numericColumns"] = columns;
   summary["aggregates"] = OrderedJson::parse(aggregates);
   summary["risk"] = OrderedJson::parse(risk);
+  summary["utility"] = OrderedJson::parse(utility);
   summary["recipe"] = OrderedJson::parse(recipeToJson(result.resolved));
   result.summaryJson = summary.dump();
   return result;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <optional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -655,6 +656,205 @@ std::vector<DistrictFigures> districtFigures(const Table& original, const Table&
   return districtFiguresFrom(original, pseudo, clusters, &a, &b, 0, careColumn);
 }
 
+// -------------------------------------------------------------------------- pMSE (synthpop)
+
+namespace {
+
+/// exp(x) from basic IEEE operations only (identical natively and in wasm): x = k·ln2 + r,
+/// |r| <= ln2/2, e^r by its Taylor series to degree 17, times 2^k.
+double portableExp(double x) {
+  if (x > 700) x = 700;
+  if (x < -700) x = -700;
+  const double ln2hi = 6.93147180369123816490e-01, ln2lo = 1.90821492927058770002e-10;
+  const double k = std::nearbyint(x * 1.44269504088896338700);
+  const double r = (x - k * ln2hi) - k * ln2lo;
+  double term = 1, sum = 1;
+  for (int i = 1; i <= 17; ++i) {
+    term = term * r / i;
+    sum += term;
+  }
+  return std::ldexp(sum, static_cast<int>(k));
+}
+
+/// Solves (A + ridge·I) x = b for a symmetric positive (semi)definite A (row-major k×k) by
+/// Cholesky; false if a pivot is not positive.
+bool choleskySolve(std::vector<double> a, std::vector<double>& b, std::size_t k, double ridge) {
+  for (std::size_t i = 0; i < k; ++i) a[i * k + i] += ridge;
+  for (std::size_t j = 0; j < k; ++j) {
+    double d = a[j * k + j];
+    for (std::size_t m = 0; m < j; ++m) d -= a[j * k + m] * a[j * k + m];
+    if (!(d > 0)) return false;
+    d = std::sqrt(d);
+    a[j * k + j] = d;
+    for (std::size_t i = j + 1; i < k; ++i) {
+      double v = a[i * k + j];
+      for (std::size_t m = 0; m < j; ++m) v -= a[i * k + m] * a[j * k + m];
+      a[i * k + j] = v / d;
+    }
+  }
+  for (std::size_t i = 0; i < k; ++i) {
+    double v = b[i];
+    for (std::size_t m = 0; m < i; ++m) v -= a[i * k + m] * b[m];
+    b[i] = v / a[i * k + i];
+  }
+  for (std::size_t i = k; i-- > 0;) {
+    double v = b[i];
+    for (std::size_t m = i + 1; m < k; ++m) v -= a[m * k + i] * b[m];
+    b[i] = v / a[i * k + i];
+  }
+  return true;
+}
+
+/// Up to `limit` rows of `n`, without replacement, in ascending order.
+std::vector<uint32_t> sampleRows(std::size_t n, std::size_t limit, Rng& rng) {
+  std::vector<uint32_t> rows(n);
+  for (std::size_t i = 0; i < n; ++i) rows[i] = static_cast<uint32_t>(i);
+  if (n <= limit) return rows;
+  for (std::size_t i = 0; i < limit; ++i) {
+    const std::size_t j = i + static_cast<std::size_t>(rng.below(n - i));
+    std::swap(rows[i], rows[j]);
+  }
+  rows.resize(limit);
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+}  // namespace
+
+PropensityResult propensityMse(const Table& original, const Table& pseudo,
+                               const std::vector<std::size_t>& numericColumns,
+                               const std::vector<std::size_t>& categoryColumns,
+                               std::size_t maxRowsPerSide, uint64_t seed) {
+  for (const std::size_t c : numericColumns) {
+    requireColumn(original, c, "numeric");
+    requireColumn(pseudo, c, "numeric");
+  }
+  for (const std::size_t c : categoryColumns) {
+    requireColumn(original, c, "category");
+    requireColumn(pseudo, c, "category");
+  }
+  Rng rng(deriveSeed(seed, "utility:pmse"));
+  const std::vector<uint32_t> rowsA = sampleRows(original.rows(), maxRowsPerSide, rng);
+  const std::vector<uint32_t> rowsB = sampleRows(pseudo.rows(), maxRowsPerSide, rng);
+  PropensityResult res;
+  res.originalRows = rowsA.size();
+  res.pseudoRows = rowsB.size();
+  const std::size_t n = rowsA.size() + rowsB.size();
+  if (rowsA.empty() || rowsB.empty()) {
+    res.pmse = res.expected = res.ratio = kNaN;
+    return res;
+  }
+  auto cell = [&](std::size_t c, std::size_t i) {
+    return i < rowsA.size() ? original.columns[c].at(rowsA[i]) : pseudo.columns[c].at(rowsB[i - rowsA.size()]);
+  };
+  // Predictor columns, each n values.
+  std::vector<std::vector<double>> predictors;
+  auto addPredictor = [&](std::vector<double>&& x) {
+    bool constant = true;
+    for (std::size_t i = 1; i < n && constant; ++i) constant = x[i] == x[0];
+    if (!constant) predictors.push_back(std::move(x));
+  };
+  for (const std::size_t c : numericColumns) {
+    std::vector<double> x(n);
+    std::vector<double> indicator(n, 0);
+    bool anyMissing = false;
+    double count = 0, sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string_view text = cell(c, i);
+      const auto value = isMissingToken(text) ? std::nullopt : parseDecimal(text);
+      x[i] = value ? value->toDouble() : kNaN;
+      if (value) {
+        count += 1;
+        sum += x[i];
+      } else {
+        anyMissing = true;
+        indicator[i] = 1;
+      }
+    }
+    if (count > 0) {
+      const double mean = sum / count;
+      double ss = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        if (!std::isnan(x[i])) ss += (x[i] - mean) * (x[i] - mean);
+      const double sd = std::sqrt(ss / count);
+      for (std::size_t i = 0; i < n; ++i) x[i] = std::isnan(x[i]) || !(sd > 0) ? 0.0 : (x[i] - mean) / sd;
+      addPredictor(std::move(x));
+    }
+    if (anyMissing) addPredictor(std::move(indicator));
+  }
+  for (const std::size_t c : categoryColumns) {
+    std::map<std::string_view, std::size_t> counts;
+    for (std::size_t i = 0; i < n; ++i) ++counts[cell(c, i)];
+    std::vector<std::pair<std::size_t, std::string_view>> levels;
+    for (const auto& [value, k] : counts) levels.emplace_back(k, value);
+    std::stable_sort(levels.begin(), levels.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    const std::size_t kept = std::min<std::size_t>(levels.size(), 31);
+    std::map<std::string_view, std::size_t> column;  // value -> indicator (1..kept-1)
+    for (std::size_t l = 1; l < kept; ++l) column[levels[l].second] = l - 1;
+    std::vector<std::vector<double>> indicators(kept > 0 ? kept - 1 : 0, std::vector<double>(n, 0));
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto it = column.find(cell(c, i));
+      if (it != column.end()) indicators[it->second][i] = 1;
+    }
+    for (auto& x : indicators) addPredictor(std::move(x));
+  }
+  const std::size_t k = predictors.size() + 1;
+  res.parameters = k;
+  // Row-major design with the intercept first.
+  std::vector<double> design(n * k);
+  for (std::size_t i = 0; i < n; ++i) {
+    design[i * k] = 1;
+    for (std::size_t j = 1; j < k; ++j) design[i * k + j] = predictors[j - 1][i];
+  }
+  predictors.clear();
+  const double c = static_cast<double>(rowsB.size()) / static_cast<double>(n);
+  std::vector<double> beta(k, 0), p(n, c), hessian(k * k), gradient(k);
+  beta[0] = std::log(c / (1 - c));
+  for (int step = 0; step < 50; ++step) {
+    std::fill(hessian.begin(), hessian.end(), 0.0);
+    std::fill(gradient.begin(), gradient.end(), 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double* x = design.data() + i * k;
+      const double y = i < rowsA.size() ? 0.0 : 1.0;
+      const double w = p[i] * (1 - p[i]);
+      const double residual = y - p[i];
+      for (std::size_t a = 0; a < k; ++a) {
+        if (x[a] == 0) continue;
+        gradient[a] += x[a] * residual;
+        const double wx = w * x[a];
+        double* row = hessian.data() + a * k;
+        for (std::size_t b = a; b < k; ++b) row[b] += wx * x[b];
+      }
+    }
+    for (std::size_t a = 0; a < k; ++a)
+      for (std::size_t b = 0; b < a; ++b) hessian[a * k + b] = hessian[b * k + a];
+    std::vector<double> delta = gradient;
+    if (!choleskySolve(hessian, delta, k, 1e-9)) break;
+    double largest = 0;
+    for (std::size_t a = 0; a < k; ++a) {
+      beta[a] += delta[a];
+      largest = std::max(largest, std::abs(delta[a]));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const double* x = design.data() + i * k;
+      double eta = 0;
+      for (std::size_t a = 0; a < k; ++a) eta += x[a] * beta[a];
+      p[i] = 1 / (1 + portableExp(-eta));
+    }
+    res.iterations = step + 1;
+    if (largest < 1e-9) {
+      res.converged = true;
+      break;
+    }
+  }
+  double sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += (p[i] - c) * (p[i] - c);
+  res.pmse = sum / static_cast<double>(n);
+  res.expected = static_cast<double>(k - 1) * (1 - c) * (1 - c) * c / static_cast<double>(n);
+  res.ratio = res.expected > 0 ? res.pmse / res.expected : kNaN;
+  return res;
+}
+
 // ------------------------------------------------------------------------------------- JSON
 
 std::string utilityReportJson(const Table& original, const Table& pseudo,
@@ -713,6 +913,12 @@ std::string utilityReportJson(const Table& original, const Table& pseudo,
     }
   }
   doc["districts"] = districts;
+
+  const PropensityResult pm = propensityMse(original, pseudo, numericColumns, categoryColumns);
+  doc["propensity"] = {{"pmse", number(pm.pmse)},           {"expected", number(pm.expected)},
+                       {"ratio", number(pm.ratio)},         {"parameters", pm.parameters},
+                       {"rowsOriginal", pm.originalRows},   {"rowsPseudo", pm.pseudoRows},
+                       {"iterations", pm.iterations},       {"converged", pm.converged}};
   return doc.dump();
 }
 

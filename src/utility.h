@@ -1,6 +1,7 @@
 // Utility measures of the report: how closely the pseudo data follows the original, per released
 // cluster and overall. Every function is pure and deterministic (fixed-order loops, sums written
-// as plain loops, no RNG), so the same tables give the same figures — and the same JSON bytes —
+// as plain loops; the pMSE sample comes from a pc::Rng with a fixed seed), so the same tables give
+// the same figures — and the same JSON bytes —
 // natively and in wasm. Contract violations (a column index out of range, tables of different
 // widths) throw std::invalid_argument.
 //
@@ -146,6 +147,36 @@ std::vector<DistrictFigures> districtFigures(const Table& original, const Table&
                                              const ClusterGroups& clusters, long ageColumn,
                                              long careColumn);
 
+// -------------------------------------------------------------------------- pMSE (synthpop)
+
+/// synthpop's propensity-score utility: a logistic regression of "is a pseudo row" on the main
+/// effects of the columns, fitted by Newton–Raphson (IRLS) on a sample of the rows.
+struct PropensityResult {
+  std::size_t originalRows = 0;  ///< rows used from each side
+  std::size_t pseudoRows = 0;
+  std::size_t parameters = 0;    ///< k: intercept + predictor columns of the design
+  int iterations = 0;
+  bool converged = false;
+  double pmse = 0.0;      ///< mean over the rows of (p̂ − c)², c = pseudoRows / N; NaN if no fit
+  double expected = 0.0;  ///< its null expectation (k − 1)(1 − c)² c / N
+  double ratio = 0.0;     ///< S_pMSE = pmse / expected (NaN when expected is 0)
+};
+
+/// pMSE and S_pMSE. Design: an intercept; per numeric column its value standardised by the
+/// pooled mean and sd of the sample (a missing value is 0 after standardising, plus a 0/1
+/// missing indicator when the column has missing values); per categorical column one 0/1
+/// indicator per value (cells as bytes; missing tokens are a value of their own) except the most
+/// frequent one (ties: smallest bytes), at most 30 indicators (rarer values join the reference
+/// level). Constant predictors are dropped. At most `maxRowsPerSide` rows per side are used: a
+/// sample without replacement drawn with pc::Rng(seed), rows kept in file order. Newton steps
+/// solve (XᵀWX + 1e-9·I) δ = Xᵀ(y − p̂) by Cholesky, every sum a plain loop in a fixed order and
+/// exp computed by the function's own polynomial, so the figures are the same in wasm; at most 50
+/// steps, converged when max |δ| < 1e-9.
+PropensityResult propensityMse(const Table& original, const Table& pseudo,
+                               const std::vector<std::size_t>& numericColumns,
+                               const std::vector<std::size_t>& categoryColumns,
+                               std::size_t maxRowsPerSide = 20000, uint64_t seed = 20240401);
+
 // ------------------------------------------------------------------------------------- JSON
 
 /// The utility section of the report as JSON (nlohmann::ordered_json, NaN written as null):
@@ -159,7 +190,9 @@ std::vector<DistrictFigures> districtFigures(const Table& original, const Table&
 ///                  "ratio65to10": {"original", "pseudo"}, "meanAge": {"original", "pseudo"},
 ///                  "heavyCareShare": {"original", "pseudo"},
 ///                  "rows": {"original", "pseudo"},
-///                  "match": true if the three figures are equal on both sides}]
+///                  "match": true if the three figures are equal on both sides}],
+///   "propensity": {"pmse", "expected", "ratio" (S_pMSE), "parameters", "rowsOriginal",
+///                  "rowsPseudo", "iterations", "converged"}   (see propensityMse; defaults)
 /// }
 /// KS and TV values are complements in [0, 1] (1 = identical distributions). "districts" is
 /// [] when neither the age nor the care column exists; a figure of an absent column is null.

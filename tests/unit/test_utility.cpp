@@ -313,3 +313,43 @@ TEST_CASE("utility: JSON never holds NaN or infinity") {
   CHECK(json["districts"][1]["ratio65to10"]["original"].is_null());
   CHECK_THROWS_AS(pc::utilityReportJson(a, b, {0}, {9}, {}, -1, -1), std::invalid_argument);
 }
+
+TEST_CASE("utility: pMSE by hand on a saturated model") {
+  // One binary category. Original {a,a,a,b}, pseudo {a,b,b,b}: N = 8, c = 1/2. The model
+  // (intercept + indicator of the rarer-or-tied level) is saturated, so p̂ = the pseudo share within
+  // each level: a -> 1/4 (4 rows), b -> 3/4 (4 rows). pMSE = (8 × (1/4)²) / 8 = 1/16.
+  // k = 2: E = (k − 1)(1 − c)² c / N = 1 × 1/4 × 1/2 / 8 = 1/64, S_pMSE = 4.
+  const pc::Table a = makeTable({"c"}, {{"a"}, {"a"}, {"a"}, {"b"}});
+  const pc::Table b = makeTable({"c"}, {{"a"}, {"b"}, {"b"}, {"b"}});
+  const pc::PropensityResult r = pc::propensityMse(a, b, {}, {0});
+  CHECK(r.parameters == 2);
+  CHECK(r.converged);
+  CHECK(r.pmse == doctest::Approx(1.0 / 16).epsilon(1e-9));
+  CHECK(r.expected == 1.0 / 64);
+  CHECK(r.ratio == doctest::Approx(4.0).epsilon(1e-9));
+}
+
+TEST_CASE("utility: pMSE is 0 for identical data and large for a shifted column") {
+  const pc::Table t = residents(2000, 3);
+  const pc::PropensityResult same = pc::propensityMse(t, t, {1, 3}, {2, 4});
+  CHECK(same.converged);
+  CHECK(same.pmse < 1e-20);
+  CHECK(same.originalRows == 2000);
+  // A within-cluster swap keeps every main effect: pMSE stays near its null expectation.
+  const pc::PropensityResult swapped = pc::propensityMse(t, swapWithinClusters(t, 0, 4), {1, 3}, {0, 2, 4});
+  CHECK(swapped.pmse < 1e-20);
+  // Every age + 30: the model separates the sides easily.
+  pc::Table shifted = t;
+  shifted.columns[1] = pc::TextColumn();
+  for (std::size_t r = 0; r < t.rows(); ++r)
+    shifted.columns[1].push(std::to_string(std::stoi(std::string(t.columns[1].at(r))) + 30));
+  const pc::PropensityResult far = pc::propensityMse(t, shifted, {1, 3}, {2, 4});
+  CHECK(far.ratio > 100);
+  // Sampling caps the rows per side.
+  const pc::PropensityResult capped = pc::propensityMse(t, shifted, {1}, {}, 500);
+  CHECK(capped.originalRows == 500);
+  CHECK(capped.pseudoRows == 500);
+  const auto json = nlohmann::json::parse(pc::utilityReportJson(t, t, {0}, {1, 3}, {2, 4}, 1, 4));
+  CHECK(json["propensity"]["pmse"].get<double>() < 1e-20);
+  CHECK(json["propensity"]["parameters"].get<int>() == same.parameters);
+}
