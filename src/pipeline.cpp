@@ -70,6 +70,16 @@ Recipe suggestRecipe(const LoadedTable& loaded, const std::string& today) {
   recipe.referenceDate = today;
   std::vector<std::string> roles;
   for (const auto& suggestion : suggestRoles(loaded.table)) roles.push_back(suggestion.role);
+  // Sex and birth date swapped together keep every district's population pyramid exact.
+  std::string sex, birth;
+  for (std::size_t c = 0; c < roles.size(); ++c) {
+    const std::string& name = loaded.table.names[c];
+    if (sex.empty() && roles[c] == "category" &&
+        (name.find("性別") != std::string::npos || name == "sex" || name == "Sex" || name == "gender"))
+      sex = name;
+    if (birth.empty() && roles[c] == "date-to-age") birth = name;
+  }
+  if (!sex.empty() && !birth.empty()) recipe.blocks = {{sex, birth}};
   try {
     return resolveRecipe(loaded.table, recipe, roles);
   } catch (const InputError&) {
@@ -189,8 +199,18 @@ std::string utilityJson(const EngineResult& engine, const Recipe& resolved) {
 
 SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
                             const ProgressFn& progress) {
+  // Suggestions are needed only for columns the recipe leaves open (profiling costs a pass
+  // over every cell).
+  bool open = false;
+  for (const auto& name : loaded.table.names) {
+    const ColumnRule* rule = recipe.rule(name);
+    const bool named = std::find(recipe.drop.begin(), recipe.drop.end(), name) != recipe.drop.end() ||
+                       std::find(recipe.cluster.begin(), recipe.cluster.end(), name) != recipe.cluster.end();
+    if (!named && !(rule && !rule->role.empty()) && !recipe.swapEverything) open = true;
+  }
   std::vector<std::string> roles;
-  for (const auto& suggestion : suggestRoles(loaded.table)) roles.push_back(suggestion.role);
+  if (open)
+    for (const auto& suggestion : suggestRoles(loaded.table)) roles.push_back(suggestion.role);
   SynthResult result;
   result.resolved = resolveRecipe(loaded.table, recipe, roles);
   result.resolved.inputEncoding = encodingName(loaded.encoding);

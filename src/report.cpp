@@ -222,7 +222,22 @@ std::string aggregateReportJson(const Table& original, const std::vector<std::st
         }
       }
       for (const auto& [key, pair] : joint) ok = ok && pair.first == pair.second;
-      blocks.push_back({{"columns", block}, {"cells", joint.size()}, {"match", check(ok)}});
+      OrderedJson entry = {{"columns", block}, {"cells", joint.size()}, {"match", check(ok)}};
+      if (joint.size() <= 4000) {
+        // The joint counts themselves (e.g. a population pyramid: sex × age), for the charts.
+        OrderedJson counts = OrderedJson::array();
+        for (const auto& [key, pair] : joint) {
+          OrderedJson values = OrderedJson::array();
+          std::size_t start = 0;
+          for (std::size_t at = key.find('\x1F'); at != std::string::npos; at = key.find('\x1F', start)) {
+            values.push_back(key.substr(start, at - start));
+            start = at + 1;
+          }
+          counts.push_back({{"values", values}, {"original", pair.first}, {"pseudo", pair.second}});
+        }
+        entry["counts"] = counts;
+      }
+      blocks.push_back(entry);
     }
     cluster["blocks"] = blocks;
     clusters.push_back(cluster);

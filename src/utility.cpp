@@ -40,27 +40,32 @@ struct RadixScratch {
 };
 
 void radixSort(std::vector<uint64_t>& keys, std::vector<uint32_t>& payload, RadixScratch& scratch) {
+  // 11-bit digits: 6 passes at most, fewer when a digit is the same in every key.
+  constexpr int kBits = 11, kDigits = 6;
+  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
   const std::size_t n = keys.size();
   if (n < 2) return;
-  std::vector<std::size_t> counts(8 * 256, 0);
-  for (std::size_t i = 0; i < n; ++i)
-    for (int d = 0; d < 8; ++d) ++counts[static_cast<std::size_t>(d) * 256 + ((keys[i] >> (8 * d)) & 0xFF)];
+  std::vector<uint32_t> counts(kDigits * kBuckets, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const uint64_t key = keys[i];
+    for (int d = 0; d < kDigits; ++d) ++counts[static_cast<std::size_t>(d) * kBuckets + ((key >> (kBits * d)) & (kBuckets - 1))];
+  }
   std::vector<uint64_t>& k2 = scratch.keys;
   std::vector<uint32_t>& p2 = scratch.payload;
   k2.resize(n);
   p2.resize(n);
-  for (int d = 0; d < 8; ++d) {
-    std::size_t* c = counts.data() + static_cast<std::size_t>(d) * 256;
-    const uint64_t first = (keys[0] >> (8 * d)) & 0xFF;
-    if (c[first] == n) continue;
-    std::size_t sum = 0;
-    for (int b = 0; b < 256; ++b) {
-      const std::size_t t = c[b];
+  for (int d = 0; d < kDigits; ++d) {
+    uint32_t* c = counts.data() + static_cast<std::size_t>(d) * kBuckets;
+    const int shift = kBits * d;
+    if (c[(keys[0] >> shift) & (kBuckets - 1)] == n) continue;
+    uint32_t sum = 0;
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+      const uint32_t t = c[b];
       c[b] = sum;
       sum += t;
     }
     for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t to = c[(keys[i] >> (8 * d)) & 0xFF]++;
+      const uint32_t to = c[(keys[i] >> shift) & (kBuckets - 1)]++;
       k2[to] = keys[i];
       p2[to] = payload[i];
     }
@@ -800,11 +805,20 @@ PropensityResult propensityMse(const Table& original, const Table& pseudo,
   }
   const std::size_t k = predictors.size() + 1;
   res.parameters = k;
-  // Row-major design with the intercept first.
-  std::vector<double> design(n * k);
+  // Sparse rows of the design (indicators are mostly 0): the non-zero entries of each row,
+  // intercept first, columns ascending.
+  std::vector<uint32_t> rowStart(n + 1, 0), index;
+  std::vector<double> value;
   for (std::size_t i = 0; i < n; ++i) {
-    design[i * k] = 1;
-    for (std::size_t j = 1; j < k; ++j) design[i * k + j] = predictors[j - 1][i];
+    index.push_back(0);
+    value.push_back(1);
+    for (std::size_t j = 1; j < k; ++j) {
+      const double x = predictors[j - 1][i];
+      if (x == 0) continue;
+      index.push_back(static_cast<uint32_t>(j));
+      value.push_back(x);
+    }
+    rowStart[i + 1] = static_cast<uint32_t>(index.size());
   }
   predictors.clear();
   const double c = static_cast<double>(rowsB.size()) / static_cast<double>(n);
@@ -814,16 +828,15 @@ PropensityResult propensityMse(const Table& original, const Table& pseudo,
     std::fill(hessian.begin(), hessian.end(), 0.0);
     std::fill(gradient.begin(), gradient.end(), 0.0);
     for (std::size_t i = 0; i < n; ++i) {
-      const double* x = design.data() + i * k;
       const double y = i < rowsA.size() ? 0.0 : 1.0;
       const double w = p[i] * (1 - p[i]);
       const double residual = y - p[i];
-      for (std::size_t a = 0; a < k; ++a) {
-        if (x[a] == 0) continue;
-        gradient[a] += x[a] * residual;
-        const double wx = w * x[a];
+      for (uint32_t u = rowStart[i]; u < rowStart[i + 1]; ++u) {
+        const std::size_t a = index[u];
+        gradient[a] += value[u] * residual;
+        const double wx = w * value[u];
         double* row = hessian.data() + a * k;
-        for (std::size_t b = a; b < k; ++b) row[b] += wx * x[b];
+        for (uint32_t v = u; v < rowStart[i + 1]; ++v) row[index[v]] += wx * value[v];
       }
     }
     for (std::size_t a = 0; a < k; ++a)
@@ -836,9 +849,8 @@ PropensityResult propensityMse(const Table& original, const Table& pseudo,
       largest = std::max(largest, std::abs(delta[a]));
     }
     for (std::size_t i = 0; i < n; ++i) {
-      const double* x = design.data() + i * k;
       double eta = 0;
-      for (std::size_t a = 0; a < k; ++a) eta += x[a] * beta[a];
+      for (uint32_t u = rowStart[i]; u < rowStart[i + 1]; ++u) eta += value[u] * beta[index[u]];
       p[i] = 1 / (1 + portableExp(-eta));
     }
     res.iterations = step + 1;
