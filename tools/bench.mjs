@@ -4,9 +4,10 @@
 //   node tools/bench.mjs [--rows 1000000] [--encoding utf-8|shift_jis] [--runs 3]
 //
 // The input is made by tools/gen-city.mjs into bench-data/ (never committed) and reused.
-// Prints the best of --runs for each stage. Build first (npm run build).
+// Both builds run the same recipe: the suggested one (inspect), with a fixed seed and reference
+// date. Prints the best of --runs for each stage. Build first (npm run build).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,8 +35,16 @@ if (!existsSync(input)) {
 }
 const bytes = readFileSync(input);
 const mb = statSync(input).size / 1e6;
-const drop = ['住民番号', '氏名', 'フリガナ', '住所', '備考'];
-const recipe = { version: 1, cluster: ['中学校区'], drop, seed: 12345, outputEncoding: 'utf-8-bom' };
+// One recipe for both builds: the suggested one, made explicit, with a fixed seed and date.
+const recipePath = join(dataDir, `recipe-${rows}-${values.encoding}.json`);
+{
+  const inspect = spawnSync(join(root, 'build/native/pseudocitizen'), ['inspect', input],
+    { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (inspect.status !== 0) throw new Error(inspect.stderr);
+  const suggested = JSON.parse(inspect.stdout).recipe;
+  writeFileSync(recipePath, JSON.stringify({ ...suggested, seed: 12345, referenceDate: '2026-04-01' }));
+}
+const recipe = JSON.parse(readFileSync(recipePath, 'utf8'));
 
 const best = (list) => Object.fromEntries(
   Object.keys(list[0]).map((key) => [key, Math.min(...list.map((t) => t[key] ?? Infinity))]));
@@ -45,7 +54,7 @@ const native = [];
 for (let i = 0; i < runs; i += 1) {
   const start = performance.now();
   const run = spawnSync(join(root, 'build/native/pseudocitizen'), ['synth', input, '-o', join(dataDir, 'out-native.csv'),
-    '--cluster', '中学校区', '--drop', drop.join(','), '--seed', '12345', '--timings'], { encoding: 'utf8' });
+    '--recipe', recipePath, '--timings'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (run.status !== 0) throw new Error(run.stderr);
   const stages = JSON.parse(run.stderr.split('timings: ')[1]);
   native.push({ ...stages, total: (performance.now() - start) / 1000 });
