@@ -9,6 +9,7 @@
 import {
   cardItems, columnMark, flatten, fmt, mark, mergeItems, numericNotes, riskItems, unitDigits,
 } from './report-html.js';
+import { renderCharts } from './charts.js';
 
 /** createElement with a class and text. */
 function make(tag, { cls, text, testid } = {}, ...children) {
@@ -224,4 +225,7 @@ export function renderReport(container, summary, t, lang) {
   body.append(numeric(summary, t, lang));
   if (summary.utility) body.append(utility(summary, t, lang));
   container.hidden = false;
+  // After unhiding: Chart.js measures the canvases' boxes.
+  const charts = container.querySelector('#report-charts');
+  if (charts) renderCharts(charts, summary, t, lang);
 }

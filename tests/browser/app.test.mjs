@@ -200,6 +200,60 @@ test('a UTF-8 file chosen with the picker, an identifier dropped by hand, Shift_
   await byTestId('min-cluster-size').fill('10');
 });
 
+test('a Shift_JIS export with a Japanese header and 和暦 birth dates', async () => {
+  const iconv = (await import('iconv-lite')).default;
+  const text = cityToCsv(generateCity({ rows: 3000, seed: 21, wareki: true }));
+  const path = join(work, '住民記録_sjis.csv');
+  writeFileSync(path, iconv.encode(text, 'cp932'));
+  await byTestId('file-input').setInputFiles(path);
+  await page.waitForFunction(() => /住民記録_sjis\.csv/.test(document.querySelector('[data-testid=file-info]').textContent));
+  assert.match(await byTestId('file-info').textContent(), /shift_jis/);
+  assert.match(await page.locator('#preview').textContent(), /(昭和|平成|令和|大正)\d+年/);
+  assert.equal(await page.locator('#columns select[data-column="生年月日"]').inputValue(), 'date-to-age');
+  await page.evaluate(() => { document.getElementById('advanced').open = true; });
+  await byTestId('reference-date').fill('2026-04-01');
+  await shot('08-sjis-loaded');
+  await runAndWait();
+  const out = parseCsv((await downloadBytes('download-csv')).bytes.toString('utf8'));
+  const summary = JSON.parse((await downloadBytes('download-report')).bytes.toString('utf8'));
+  assert.equal(summary.inputEncoding, 'shift_jis');
+  assert.ok(out.header.includes('年齢') && !out.header.includes('生年月日'));
+  // Ages from 和暦 dates, recomputed here: each district's (sex, age) counts are exact.
+  const input = parseCsv(text);
+  const eras = { 明治: 1867, 大正: 1911, 昭和: 1925, 平成: 1988, 令和: 2018 };
+  const age = (wareki) => {
+    const m = /^(明治|大正|昭和|平成|令和)(元|\d+)年(\d+)月(\d+)日$/.exec(wareki);
+    const y = eras[m[1]] + (m[2] === '元' ? 1 : Number(m[2]));
+    return 2026 - y - (Number(m[3]) > 4 || (Number(m[3]) === 4 && Number(m[4]) > 1) ? 1 : 0);
+  };
+  const into = new Map(summary.clusters.map((c) => [c.label, c.status === 'merged' ? c.into : c.label]));
+  const count = (table, labelOf, ageOf) => {
+    const counts = new Map();
+    for (const row of table.rows) {
+      const key = `${labelOf(row)}|${row[table.header.indexOf('性別')]}|${ageOf(row)}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  };
+  const k = input.header.indexOf('中学校区');
+  assert.deepEqual(
+    count(out, (row) => row[out.header.indexOf('中学校区')], (row) => Number(row[out.header.indexOf('年齢')])),
+    count(input, (row) => into.get(row[k]), (row) => age(row[input.header.indexOf('生年月日')])),
+  );
+  // The report's own figures agree with an independent read of the two files.
+  const numbers = [{ name: '医療費年額', scale: 0 }];
+  const independent = clusterAggregates(out, (row) => row[out.header.indexOf('中学校区')], [], numbers);
+  for (const cluster of summary.aggregates.clusters) {
+    const mine = independent.get(cluster.label);
+    assert.equal(cluster.rows.pseudo, mine.rows);
+    const cost = cluster.columns.find((c) => c.name === '医療費年額');
+    assert.equal(cost.pseudo.n, mine.numbers.get('医療費年額').n);
+    assert.equal(BigInt(cost.pseudo.sum), mine.numbers.get('医療費年額').sum);
+    assert.equal(cost.original.sum, cost.pseudo.sum);
+  }
+  await shot('09-sjis-report');
+});
+
 test('a broken file shows where it is broken, and the next file works', async () => {
   const path = join(work, 'broken.csv');
   writeFileSync(path, '地区,値\r\n北,1\r\n南,"閉じていない\r\n東,3\r\n');
