@@ -82,6 +82,9 @@ async function buildApp() {
   const css = readFileSync(join(root, 'web/style.css'), 'utf8');
   mkdirSync(join(root, 'build/web'), { recursive: true });
   writeFileSync(join(root, 'build/web/worker.js'), workerJs);
+  // The development page loads the bundled page script too: web/app.js imports npm packages
+  // (chart.js) that a browser cannot resolve from the source tree.
+  writeFileSync(join(root, 'build/web/app.js'), appJs);
 
   const appScript = scriptSafe(appJs);
   const policy = [

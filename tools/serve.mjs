@@ -2,7 +2,8 @@
 // npm start (after setup and build): serves the app on localhost and prints its address.
 //
 //   /        dist/pseudocitizen.html — the single-file app, exactly as staff get it
-//   /dev     index.html — the development page (ES modules from web/, worker from build/web/)
+//   /dev     index.html — the development page (page script and worker bundled in build/web/,
+//            so a change to web/ needs `npm run build -- app` and a reload)
 //
 // Only files inside the repository are served, only to this machine (127.0.0.1).
 // PORT=8123 npm start picks the port; by default the first free one from 8080.
@@ -25,6 +26,7 @@ const types = {
 function resolve(urlPath) {
   if (urlPath === '/') return join(root, 'dist/pseudocitizen.html');
   if (urlPath === '/dev' || urlPath === '/dev/') return join(root, 'index.html');
+  if (urlPath === '/web/app.js') return join(root, 'build/web/app.js');
   const path = normalize(join(root, decodeURIComponent(urlPath)));
   return path.startsWith(root + sep) ? path : null;
 }
