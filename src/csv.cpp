@@ -1,4 +1,5 @@
 #include "csv.h"
+#include "text.h"
 
 #include <algorithm>
 #include <array>
@@ -37,17 +38,6 @@ std::string_view trimField(std::string_view s, char delimiter) {
     }
   }
   return s;
-}
-
-std::string withThousands(std::size_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  const std::size_t lead = digits.size() % 3;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (i - lead) % 3 == 0 && i >= lead) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
 }
 
 /// A cursor over the text that tracks the physical line (CRLF, LF and lone CR each end one line).

@@ -1,4 +1,5 @@
 #include "engine.h"
+#include "text.h"
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -19,15 +20,6 @@ namespace pc {
 namespace {
 
 constexpr const char* kRoles[] = {"drop", "cluster", "category", "number", "date-to-age"};
-
-std::string withThousands(std::size_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
 
 [[noreturn]] void unknownColumn(const std::string& where, const std::string& name) {
   throw InputError("recipe.unknown-column",

@@ -9,6 +9,7 @@
 // Pattern matchers are hand-written (no std::regex): they work on decoded code points and accept
 // full-width digits and the usual dash variants without folding the text first.
 #include "profile.h"
+#include "text.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -87,24 +88,6 @@ void decodeAll(std::string_view s, std::vector<char32_t>& out) {
     int len;
     out.push_back(decodeAt(p, end, &len));
     p += len;
-  }
-}
-
-void appendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
 }
 

@@ -4,61 +4,35 @@
 // input (per-district value counts equal), and records every request: there must be none
 // beyond the page itself and the worker's blob. Screenshots go to test-results/browser/.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { clusterAggregates, clusterValueCounts, parseCsv } from '../support/csv.mjs';
-import { launch } from '../support/browser.mjs';
+import { APP_URL, WORK, openApp } from '../support/browser.mjs';
 import { cityToCsv, generateCity } from '../../web/sample-city.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const appUrl = pathToFileURL(join(root, 'dist/pseudocitizen.html')).href;
-const shots = join(root, 'test-results/browser');
-const work = join(root, 'test-results/browser/files');
-mkdirSync(work, { recursive: true });
+const appUrl = APP_URL;
+const work = WORK;
 
+let app;
 let browser;
 let page;
-const consoleErrors = [];
+let consoleErrors;
+let byTestId;
+let click;
+let shot;
 
 before(async () => {
-  browser = await launch();
-  page = await browser.context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  await page.goto(appUrl);
+  app = await openApp();
+  ({ browser, page, consoleErrors, byTestId, click, shot } = app);
 });
 
 after(async () => {
-  await browser?.close();
+  await app?.close();
 });
 
-const byTestId = (id) => page.getByTestId(id);
-
-/**
- * Clicks a control. It is scrolled into view by the page first: after a full-page
- * screenshot, Chromium 156 headless lets Playwright click where the control was before
- * its own scroll took effect.
- */
-async function click(id) {
-  const control = byTestId(id);
-  await control.evaluate((element) => element.scrollIntoView({ block: 'center' }));
-  await control.click();
-}
-
-async function shot(name) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
-
-async function downloadBytes(testId) {
-  const [download] = await Promise.all([page.waitForEvent('download'), click(testId)]);
-  const path = join(work, download.suggestedFilename());
-  await download.saveAs(path);
-  return { name: download.suggestedFilename(), bytes: readFileSync(path) };
-}
+const downloadBytes = (id) => app.download(id);
 
 async function runAndWait() {
   await click('run-button');

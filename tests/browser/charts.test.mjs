@@ -3,43 +3,27 @@
 // cohort table — drawn offline (Chart.js bundled), no console error, no request.
 // Screenshots go to test-results/browser/2x-*.png.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { launch } from '../support/browser.mjs';
+import { SHOTS, openApp } from '../support/browser.mjs';
 
-const root = join(import.meta.dirname, '..', '..');
-const appUrl = pathToFileURL(join(root, 'dist/pseudocitizen.html')).href;
-const shots = join(root, 'test-results/browser');
-mkdirSync(shots, { recursive: true });
+const shots = SHOTS;
 
+let app;
 let browser;
 let page;
-const consoleErrors = [];
+let consoleErrors;
+let byTestId;
+let click;
 
 before(async () => {
-  browser = await launch();
-  page = await browser.context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  await page.goto(appUrl);
+  app = await openApp();
+  ({ browser, page, consoleErrors, byTestId, click } = app);
 });
 
 after(async () => {
-  await browser?.close();
+  await app?.close();
 });
-
-const byTestId = (id) => page.getByTestId(id);
-
-/** Scrolls the control into view first (Chromium 156 headless misses clicks after screenshots). */
-async function click(id) {
-  const control = byTestId(id);
-  await control.evaluate((element) => element.scrollIntoView({ block: 'center' }));
-  await control.click();
-}
 
 /** Width, height and the number of non-transparent pixels of the figure's canvas. */
 function canvasInk(testId) {

@@ -2,53 +2,32 @@
 // and the printable HTML report — standalone, no scripts, no addresses, no seed — opened
 // from disk with zero requests. Screenshots go to test-results/browser/1x-*.png.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { launch } from '../support/browser.mjs';
+import { SHOTS, openApp } from '../support/browser.mjs';
 
-const root = join(import.meta.dirname, '..', '..');
-const appUrl = pathToFileURL(join(root, 'dist/pseudocitizen.html')).href;
-const shots = join(root, 'test-results/browser');
-const work = join(root, 'test-results/browser/files');
-mkdirSync(work, { recursive: true });
+const shots = SHOTS;
 
 const SEED = '987654321';
 
+let app;
 let browser;
 let page;
-const consoleErrors = [];
+let consoleErrors;
+let byTestId;
+let click;
 
 before(async () => {
-  browser = await launch();
-  page = await browser.context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  await page.goto(appUrl);
+  app = await openApp();
+  ({ browser, page, consoleErrors, byTestId, click } = app);
 });
 
 after(async () => {
-  await browser?.close();
+  await app?.close();
 });
 
-const byTestId = (id) => page.getByTestId(id);
-
-/** Scrolls the control into view first (Chromium 156 headless misses clicks after screenshots). */
-async function click(id) {
-  const control = byTestId(id);
-  await control.evaluate((element) => element.scrollIntoView({ block: 'center' }));
-  await control.click();
-}
-
-async function downloadFile(testId) {
-  const [download] = await Promise.all([page.waitForEvent('download'), click(testId)]);
-  const path = join(work, download.suggestedFilename());
-  await download.saveAs(path);
-  return { name: download.suggestedFilename(), path, bytes: readFileSync(path) };
-}
+const downloadFile = (id) => app.download(id);
 
 test('the report: cards, G3 checks, merges with reasons, risk in plain words', async () => {
   await click('sample-button');
