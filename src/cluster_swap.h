@@ -29,7 +29,7 @@ struct SwapRequest {
 
 /// Rows of each cluster, clusters in byte order of their label.
 struct ClusterIndex {
-  std::vector<std::string> labels;            ///< cluster label (key values joined by " / ")
+  std::vector<std::string> labels;             ///< cluster label (key values joined by " / ")
   std::vector<std::vector<uint32_t>> members;  ///< input row numbers, ascending
 };
 

@@ -1,5 +1,4 @@
 #include "csv.h"
-#include "text.h"
 
 #include <algorithm>
 #include <array>
@@ -8,6 +7,7 @@
 #include <vector>
 
 #include "error.h"
+#include "text.h"
 
 namespace pc {
 namespace {
@@ -93,12 +93,13 @@ class Scanner {
     for (;;) {
       const void* hit = std::memchr(text_.data() + pos_, '"', text_.size() - pos_);
       if (hit == nullptr) {
-        throw InputError("csv.unclosed-quote",
-                         "引用符（\"）で始まった項目が閉じられていません。ファイルが途中で切れていないか、"
-                         "引用符の数を確認してください。",
-                         "A quoted field starting here is never closed. Check that the file is "
-                         "complete and that its quotes are balanced.",
-                         Location{startLine, 0});
+        throw InputError(
+            "csv.unclosed-quote",
+            "引用符（\"）で始まった項目が閉じられていません。ファイルが途中で切れていないか、"
+            "引用符の数を確認してください。",
+            "A quoted field starting here is never closed. Check that the file is "
+            "complete and that its quotes are balanced.",
+            Location{startLine, 0});
       }
       const std::size_t q = static_cast<std::size_t>(static_cast<const char*>(hit) - text_.data());
       countLines(pos_, q);
@@ -151,7 +152,8 @@ void uniquifyHeader(std::vector<std::string>& names, std::vector<TableNotice>& n
     const std::string column = std::to_string(i + 1);
     if (name.empty()) {
       name = "列" + column;
-      notices.push_back({"csv.blank-header", column + "列目の見出しが空なので「" + name + "」としました。",
+      notices.push_back({"csv.blank-header",
+                         column + "列目の見出しが空なので「" + name + "」としました。",
                          "Column " + column + " has no header; it is called \"" + name + "\"."});
     }
     if (seen.count(name) != 0) {
@@ -159,9 +161,8 @@ void uniquifyHeader(std::vector<std::string>& names, std::vector<TableNotice>& n
       std::string candidate;
       for (int k = 2;; ++k) {
         candidate = base + "_" + std::to_string(k);
-        if (seen.count(candidate) == 0 &&
-            std::find(names.begin() + static_cast<long>(i) + 1, names.end(), candidate) ==
-                names.end())
+        if (seen.count(candidate) == 0 && std::find(names.begin() + static_cast<long>(i) + 1,
+                                                    names.end(), candidate) == names.end())
           break;
       }
       notices.push_back({"csv.duplicate-header",
@@ -295,12 +296,12 @@ Table readCsv(std::string_view text, const CsvReadOptions& options, CsvInfo* inf
           if (!in.atEnd() && in.peek() == delim) in.skipDelimiter();
         }
         const std::string found = withThousands(ncols + extra);
-        throw InputError("csv.ragged",
-                         "この行の項目数が " + found + " 個あり、見出しの " + withThousands(ncols) +
-                             " 個より多くなっています。",
-                         "This row has " + found + " fields but the header has " +
-                             withThousands(ncols) + ".",
-                         Location{rowLine, static_cast<long>(ncols + 1)});
+        throw InputError(
+            "csv.ragged",
+            "この行の項目数が " + found + " 個あり、見出しの " + withThousands(ncols) +
+                " 個より多くなっています。",
+            "This row has " + found + " fields but the header has " + withThousands(ncols) + ".",
+            Location{rowLine, static_cast<long>(ncols + 1)});
       }
       TextColumn& column = table.columns[field];
       const bool unquoted = in.readField([&](std::string_view chunk) { column.append(chunk); });
@@ -349,8 +350,7 @@ Table readCsv(std::string_view text, const CsvReadOptions& options, CsvInfo* inf
     }
   }
   if (table.rows() == 0) {
-    throw InputError("csv.no-rows",
-                     "見出し行だけで、データの行がありません。",
+    throw InputError("csv.no-rows", "見出し行だけで、データの行がありません。",
                      "The file has a header row but no data rows.", Location{in.line(), 0});
   }
   return table;

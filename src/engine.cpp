@@ -1,5 +1,4 @@
 #include "engine.h"
-#include "text.h"
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include "microagg.h"
 #include "numeric.h"
 #include "rng.h"
+#include "text.h"
 #include "values.h"
 
 namespace pc {
@@ -22,10 +22,10 @@ namespace {
 constexpr const char* kRoles[] = {"drop", "cluster", "category", "number", "date-to-age"};
 
 [[noreturn]] void unknownColumn(const std::string& where, const std::string& name) {
-  throw InputError("recipe.unknown-column",
-                   "レシピの「" + where + "」にある列「" + name + "」がファイルにありません。",
-                   "Recipe key \"" + where + "\" names the column \"" + name +
-                       "\", which is not in the file.");
+  throw InputError(
+      "recipe.unknown-column",
+      "レシピの「" + where + "」にある列「" + name + "」がファイルにありません。",
+      "Recipe key \"" + where + "\" names the column \"" + name + "\", which is not in the file.");
 }
 
 [[noreturn]] void badRecipe(const std::string& key, const std::string& ja, const std::string& en) {
@@ -52,13 +52,13 @@ struct NumberData {
 [[noreturn]] void badCell(const std::string& column, std::size_t col, std::size_t row,
                           std::string_view cell, const char* what_ja, const char* what_en) {
   const std::string shown(cell.substr(0, 40));
-  throw InputError("value.not-" + std::string(what_en),
-                   "列「" + column + "」のデータ " + withThousands(row + 1) + " 件目の値「" + shown +
-                       "」は" + what_ja + "として読めません。列の扱いを変えるか、値を直してください。",
-                   "Column \"" + column + "\", data row " + withThousands(row + 1) + ": \"" +
-                       shown + "\" is not a " + what_en +
-                       ". Change the column's role or fix the value.",
-                   Location{0, static_cast<long>(col + 1)});
+  throw InputError(
+      "value.not-" + std::string(what_en),
+      "列「" + column + "」のデータ " + withThousands(row + 1) + " 件目の値「" + shown + "」は" +
+          what_ja + "として読めません。列の扱いを変えるか、値を直してください。",
+      "Column \"" + column + "\", data row " + withThousands(row + 1) + ": \"" + shown +
+          "\" is not a " + what_en + ". Change the column's role or fix the value.",
+      Location{0, static_cast<long>(col + 1)});
 }
 
 NumberData parseNumbers(const TextColumn& column, const std::string& name, std::size_t col) {
@@ -89,11 +89,11 @@ NumberData parseNumbers(const TextColumn& column, const std::string& name, std::
     const int64_t factor = pow10(data.scale - decimals[r].scale);
     const int64_t m = decimals[r].mantissa;
     if (m > limit / factor || m < -limit / factor) {
-      throw InputError("value.too-large",
-                       "列「" + name + "」のデータ " + withThousands(r + 1) + " 件目の値が大きすぎます。",
-                       "Column \"" + name + "\", data row " + withThousands(r + 1) +
-                           ": the value is too large.",
-                       Location{0, static_cast<long>(col + 1)});
+      throw InputError(
+          "value.too-large",
+          "列「" + name + "」のデータ " + withThousands(r + 1) + " 件目の値が大きすぎます。",
+          "Column \"" + name + "\", data row " + withThousands(r + 1) + ": the value is too large.",
+          Location{0, static_cast<long>(col + 1)});
     }
     data.units[r] = m * factor;
     if (data.units[r] < 0) data.nonNegative = false;
@@ -120,8 +120,8 @@ NumberData parseAges(const TextColumn& column, const std::string& name, std::siz
       throw InputError("value.future-date",
                        "列「" + name + "」のデータ " + withThousands(r + 1) + " 件目の日付「" +
                            std::string(cell) + "」が基準日より後です。",
-                       "Column \"" + name + "\", data row " + withThousands(r + 1) + ": the date \"" +
-                           std::string(cell) + "\" is after the reference date.",
+                       "Column \"" + name + "\", data row " + withThousands(r + 1) +
+                           ": the date \"" + std::string(cell) + "\" is after the reference date.",
                        Location{0, static_cast<long>(col + 1)});
     }
     data.units[r] = age;
@@ -132,7 +132,8 @@ NumberData parseAges(const TextColumn& column, const std::string& name, std::siz
 std::string formatUnits(int64_t units, int scale) {
   std::string out;
   const bool negative = units < 0;
-  uint64_t magnitude = negative ? uint64_t(0) - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
+  uint64_t magnitude =
+      negative ? uint64_t(0) - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
   std::string digits = std::to_string(magnitude);
   if (scale > 0) {
     if (digits.size() <= static_cast<std::size_t>(scale))
@@ -197,7 +198,8 @@ Recipe resolveRecipe(const Table& table, const Recipe& recipe,
   out.columns.clear();
   if (out.cluster.empty()) {
     for (std::size_t c = 0; c < table.names.size(); ++c) {
-      const bool dropped = std::find(recipe.drop.begin(), recipe.drop.end(), table.names[c]) != recipe.drop.end();
+      const bool dropped =
+          std::find(recipe.drop.begin(), recipe.drop.end(), table.names[c]) != recipe.drop.end();
       const ColumnRule* rule = recipe.rule(table.names[c]);
       if (!dropped && ((rule && rule->role == "cluster") ||
                        (!rule && c < suggestedRoles.size() && suggestedRoles[c] == "cluster"))) {
@@ -216,11 +218,13 @@ Recipe resolveRecipe(const Table& table, const Recipe& recipe,
     const ColumnRule* given = recipe.rule(name);
     ColumnRule rule = given ? *given : ColumnRule{};
     const bool isKey = std::find(out.cluster.begin(), out.cluster.end(), name) != out.cluster.end();
-    const bool dropped = std::find(recipe.drop.begin(), recipe.drop.end(), name) != recipe.drop.end();
+    const bool dropped =
+        std::find(recipe.drop.begin(), recipe.drop.end(), name) != recipe.drop.end();
     if (isKey && (dropped || (given && !given->role.empty() && given->role != "cluster"))) {
-      throw InputError("recipe.drop-cluster",
-                       "地区（クラスタ）の列「" + name + "」は削除も別の扱いもできません。",
-                       "The cluster column \"" + name + "\" cannot be dropped or given another role.");
+      throw InputError(
+          "recipe.drop-cluster",
+          "地区（クラスタ）の列「" + name + "」は削除も別の扱いもできません。",
+          "The cluster column \"" + name + "\" cannot be dropped or given another role.");
     }
     if (isKey) {
       rule.role = "cluster";
@@ -239,9 +243,12 @@ Recipe resolveRecipe(const Table& table, const Recipe& recipe,
       continue;
     }
     if (rule.role != "cluster" && rule.treatment.empty()) {
-      if (recipe.swapEverything) rule.treatment = "swap";
-      else if (rule.role == "number") rule.treatment = "swap-noise";
-      else rule.treatment = "swap";
+      if (recipe.swapEverything)
+        rule.treatment = "swap";
+      else if (rule.role == "number")
+        rule.treatment = "swap-noise";
+      else
+        rule.treatment = "swap";
     }
     if (rule.role == "number" && noises(rule.treatment) && !rule.strength)
       rule.strength = recipe.defaultStrength();
@@ -264,17 +271,20 @@ Recipe resolveRecipe(const Table& table, const Recipe& recipe,
       for (auto& [column, rule] : out.columns) {
         if (column != name) continue;
         if (rule.role == "cluster")
-          badRecipe("blocks[" + std::to_string(i) + "]", "地区の列は組にできません。", "the cluster column cannot be in a block.");
+          badRecipe("blocks[" + std::to_string(i) + "]", "地区の列は組にできません。",
+                    "the cluster column cannot be in a block.");
         const ColumnRule* given = recipe.rule(name);
         if (given && !given->treatment.empty() && given->treatment != "swap")
-          badRecipe("blocks[" + std::to_string(i) + "]",
-                    "列「" + name + "」は組で入れ替えるため、扱いは swap にしてください。",
-                    "column \"" + name + "\" is swapped with its block; its treatment must be swap.");
+          badRecipe(
+              "blocks[" + std::to_string(i) + "]",
+              "列「" + name + "」は組で入れ替えるため、扱いは swap にしてください。",
+              "column \"" + name + "\" is swapped with its block; its treatment must be swap.");
         rule.treatment = "swap";
         rule.strength.reset();
       }
       if (std::find(out.drop.begin(), out.drop.end(), name) != out.drop.end())
-        badRecipe("blocks[" + std::to_string(i) + "]", "出力しない列「" + name + "」は組にできません。",
+        badRecipe("blocks[" + std::to_string(i) + "]",
+                  "出力しない列「" + name + "」は組にできません。",
                   "the dropped column \"" + name + "\" cannot be in a block.");
     }
   }
@@ -282,7 +292,8 @@ Recipe resolveRecipe(const Table& table, const Recipe& recipe,
     for (const auto& name : out.numericGroups[i]) {
       const ColumnRule* rule = out.rule(name);
       if (!rule || rule->role != "number")
-        badRecipe("numericGroups[" + std::to_string(i) + "]", "列「" + name + "」は数値の列ではありません。",
+        badRecipe("numericGroups[" + std::to_string(i) + "]",
+                  "列「" + name + "」は数値の列ではありません。",
                   "column \"" + name + "\" is not a number column.");
       const ColumnRule* first = out.rule(out.numericGroups[i].front());
       if (rule->treatment != first->treatment)
@@ -310,7 +321,8 @@ Recipe resolveRecipe(const Table& table, const Recipe& recipe,
 
 // ---------------------------------------------------------------- microaggregation
 
-std::vector<uint32_t> microaggregateRows(const Table& table, const std::vector<std::string>& columns,
+std::vector<uint32_t> microaggregateRows(const Table& table,
+                                         const std::vector<std::string>& columns,
                                          const std::string& method, int k, uint64_t seed) {
   if (method != "mdav" && method != "kmeans")
     badRecipe("method", "mdav か kmeans を指定してください。", "must be mdav or kmeans.");
@@ -329,8 +341,10 @@ std::vector<uint32_t> microaggregateRows(const Table& table, const std::vector<s
     for (std::size_t r = 0; r < rows && numeric; ++r) {
       if (isMissingToken(column.at(r))) continue;
       const auto value = parseDecimal(column.at(r));
-      if (!value) numeric = false;
-      else numbers[r] = value->toDouble(), sum += value->toDouble(), ++n;
+      if (!value)
+        numeric = false;
+      else
+        numbers[r] = value->toDouble(), sum += value->toDouble(), ++n;
     }
     if (numeric) {
       const double mean = n ? sum / static_cast<double>(n) : 0.0;
@@ -369,7 +383,8 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
     plan.index = c;
     plan.name = plan.outName = table.names[c];
     const ColumnRule* rule = recipe.rule(plan.name);
-    const bool dropped = std::find(recipe.drop.begin(), recipe.drop.end(), plan.name) != recipe.drop.end();
+    const bool dropped =
+        std::find(recipe.drop.begin(), recipe.drop.end(), plan.name) != recipe.drop.end();
     if (dropped || !rule || rule->role == "drop") {
       plan.kind = Kind::Drop;
       plan.role = "drop";
@@ -411,7 +426,8 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
   }
   // Keep the key columns in recipe order.
   keyColumns.clear();
-  for (const auto& name : recipe.cluster) keyColumns.push_back(static_cast<std::size_t>(table.indexOf(name)));
+  for (const auto& name : recipe.cluster)
+    keyColumns.push_back(static_cast<std::size_t>(table.indexOf(name)));
 
   // ------------------------------------------------ clusters and small clusters (G5)
   const ClusterIndex index = groupRows(table, keyColumns);
@@ -435,8 +451,9 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
       throw InputError("engine.too-few-rows",
                        "データが " + withThousands(rows) + " 行しかなく、最小の地区の大きさ " +
                            withThousands(minSize) + " に足りません。公開できる地区がありません。",
-                       "The file has only " + withThousands(rows) + " rows, fewer than the minimum cluster size " +
-                           withThousands(minSize) + ": no cluster can be released.");
+                       "The file has only " + withThousands(rows) +
+                           " rows, fewer than the minimum cluster size " + withThousands(minSize) +
+                           ": no cluster can be released.");
     }
     // Every cluster is small: they all join the largest one.
     std::size_t largest = 0;
@@ -505,8 +522,9 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
       auto& outcome = result.clusters[k];
       outcome.status = "merged";
       outcome.into = index.labels[best];
-      outcome.reasonJa = withThousands(outcome.rows) + " 人で最小の大きさ " + withThousands(minSize) +
-                         " 人に満たないため、最も似ている「" + outcome.into + "」に合わせました。";
+      outcome.reasonJa = withThousands(outcome.rows) + " 人で最小の大きさ " +
+                         withThousands(minSize) + " 人に満たないため、最も似ている「" +
+                         outcome.into + "」に合わせました。";
       outcome.reasonEn = withThousands(outcome.rows) + " people, fewer than the minimum of " +
                          withThousands(minSize) + ": merged into the most similar cluster, \"" +
                          outcome.into + "\".";
@@ -516,14 +534,15 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
       if (index.members[k].size() >= minSize) continue;
       auto& outcome = result.clusters[k];
       outcome.status = "suppressed";
-      outcome.reasonJa = withThousands(outcome.rows) + " 人で最小の大きさ " + withThousands(minSize) +
-                         " 人に満たないため、出力しません。";
+      outcome.reasonJa = withThousands(outcome.rows) + " 人で最小の大きさ " +
+                         withThousands(minSize) + " 人に満たないため、出力しません。";
       outcome.reasonEn = withThousands(outcome.rows) + " people, fewer than the minimum of " +
                          withThousands(minSize) + ": not released.";
     }
     if (receivers.empty()) {
       throw InputError("engine.all-suppressed",
-                       "どの地区も最小の大きさ " + withThousands(minSize) + " 人に満たず、出力できる行がありません。",
+                       "どの地区も最小の大きさ " + withThousands(minSize) +
+                           " 人に満たず、出力できる行がありません。",
                        "Every cluster is smaller than the minimum of " + withThousands(minSize) +
                            ": nothing can be released.");
     }
@@ -558,7 +577,8 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
     std::size_t nGroups = 1;
     if (recipe.subclusters && list.size() >= 2 * static_cast<std::size_t>(recipe.subclusters->k)) {
       const auto& rule = *recipe.subclusters;
-      Eigen::MatrixXd X(static_cast<Eigen::Index>(list.size()), static_cast<Eigen::Index>(rule.columns.size()));
+      Eigen::MatrixXd X(static_cast<Eigen::Index>(list.size()),
+                        static_cast<Eigen::Index>(rule.columns.size()));
       for (std::size_t j = 0; j < rule.columns.size(); ++j) {
         const ColumnPlan& plan = planOf(rule.columns[j]);
         if (plan.kind == Kind::Number) {
@@ -569,7 +589,8 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
           const double mean = n ? sum / static_cast<double>(n) : 0.0;
           for (std::size_t i = 0; i < list.size(); ++i)
             X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
-                plan.number.missing[list[i]] ? mean : static_cast<double>(plan.number.units[list[i]]);
+                plan.number.missing[list[i]] ? mean
+                                             : static_cast<double>(plan.number.units[list[i]]);
         } else {
           // Categories by the rank of their label (e.g. 要支援1 < 要介護1 < … read in code order).
           std::map<std::string_view, double> rank;
@@ -577,7 +598,8 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
           double next = 0;
           for (auto& entry : rank) entry.second = next++;
           for (std::size_t i = 0; i < list.size(); ++i)
-            X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = rank[table.columns[plan.index].at(list[i])];
+            X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+                rank[table.columns[plan.index].at(list[i])];
         }
       }
       const Eigen::MatrixXd Z = standardise(X);
@@ -641,9 +663,11 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
   {
     std::vector<uint32_t> clusterOfRow(rows, UINT32_MAX);
     for (const Group& group : groups)
-      for (std::size_t p = group.begin; p < group.end; ++p) clusterOfRow[layout[p]] = static_cast<uint32_t>(group.cluster);
+      for (std::size_t p = group.begin; p < group.end; ++p)
+        clusterOfRow[layout[p]] = static_cast<uint32_t>(group.cluster);
     std::vector<int64_t> outputRowOf(rows, -1);
-    for (std::size_t r = 0; r < released; ++r) outputRowOf[result.origin[r]] = static_cast<int64_t>(r);
+    for (std::size_t r = 0; r < released; ++r)
+      outputRowOf[result.origin[r]] = static_cast<int64_t>(r);
     std::vector<uint32_t> releasedRows;
     for (std::size_t r = 0; r < rows; ++r)
       if (clusterOfRow[r] != UINT32_MAX) releasedRows.push_back(static_cast<uint32_t>(r));
@@ -687,10 +711,13 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
         keyRow[m] = index.members[releasedCluster[m]].front();
       std::vector<uint32_t> clusterOfPosition(released);
       for (const Group& group : groups)
-        for (std::size_t p = group.begin; p < group.end; ++p) clusterOfPosition[p] = static_cast<uint32_t>(group.cluster);
-      for (std::size_t r = 0; r < released; ++r) column.push(in.at(keyRow[clusterOfPosition[outputOrder[r]]]));
+        for (std::size_t p = group.begin; p < group.end; ++p)
+          clusterOfPosition[p] = static_cast<uint32_t>(group.cluster);
+      for (std::size_t r = 0; r < released; ++r)
+        column.push(in.at(keyRow[clusterOfPosition[outputOrder[r]]]));
     } else if (plan.kind == Kind::Text) {
-      const std::vector<uint32_t>& source = plan.treatment == "keep" ? layout : permutation(plan.permKey);
+      const std::vector<uint32_t>& source =
+          plan.treatment == "keep" ? layout : permutation(plan.permKey);
       if (plan.treatment == "pram") {
         // Invariant PRAM per group on the swapped values.
         std::vector<std::string_view> dictionary;
@@ -722,7 +749,8 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
     } else {
       // Numbers: values by position (swapped or in place), then noise and exact rounding per group.
       const NumberData& data = plan.number;
-      const std::vector<uint32_t>& source = swaps(plan.treatment) ? permutation(plan.permKey) : layout;
+      const std::vector<uint32_t>& source =
+          swaps(plan.treatment) ? permutation(plan.permKey) : layout;
       std::vector<int64_t> units(released);
       std::vector<uint8_t> missing(released);
       for (std::size_t p = 0; p < released; ++p) {
@@ -750,15 +778,15 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
           }
           if (values.size() < 2) continue;
           Rng rng(deriveSeed(columnSeed, group.label));
-          const MomentResult moments =
-              data.nonNegative ? noiseKeepMomentsNonNegative(values, plan.strength, rng)
-                               : noiseKeepMoments(values, plan.strength, rng);
+          const MomentResult moments = data.nonNegative
+                                           ? noiseKeepMomentsNonNegative(values, plan.strength, rng)
+                                           : noiseKeepMoments(values, plan.strength, rng);
           ++outcome.groups;
           if (!moments.sdExact) ++outcome.groupsSdInexact;
           if (moments.method == NoiseMethod::kLogScale) ++outcome.groupsLogScale;
           if (moments.sd > 0)
-            outcome.maxSdRelativeError = std::max(outcome.maxSdRelativeError,
-                                                  std::abs(moments.achievedSd - moments.sd) / moments.sd);
+            outcome.maxSdRelativeError = std::max(
+                outcome.maxSdRelativeError, std::abs(moments.achievedSd - moments.sd) / moments.sd);
           const std::vector<int64_t> rounded =
               data.nonNegative ? roundKeepingSum(values, total, RoundingBound{0, true}, rng)
                                : roundKeepingSum(values, total, rng);
@@ -772,14 +800,16 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
         result.columns.push_back(outcome);
         out.names.push_back(plan.outName);
         out.columns.emplace_back();
-        if (progress) progress("synthesising", static_cast<double>(++done) / static_cast<double>(toDo));
+        if (progress)
+          progress("synthesising", static_cast<double>(++done) / static_cast<double>(toDo));
         continue;
       }
       column.reserve(released, released * 8);
       std::string cell;
       for (std::size_t r = 0; r < released; ++r) {
         const std::size_t p = outputOrder[r];
-        column.push(missing[p] ? std::string_view(in.at(source[p])) : std::string_view(cell = formatUnits(units[p], data.scale)));
+        column.push(missing[p] ? std::string_view(in.at(source[p]))
+                               : std::string_view(cell = formatUnits(units[p], data.scale)));
       }
       result.columns.push_back(outcome);
     }
@@ -809,7 +839,8 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
         Eigen::MatrixXd Y(static_cast<Eigen::Index>(complete.size()), p);
         for (std::size_t i = 0; i < complete.size(); ++i)
           for (Eigen::Index j = 0; j < p; ++j)
-            Y(static_cast<Eigen::Index>(i), j) = static_cast<double>(cols[static_cast<std::size_t>(j)]->number.units[complete[i]]);
+            Y(static_cast<Eigen::Index>(i), j) =
+                static_cast<double>(cols[static_cast<std::size_t>(j)]->number.units[complete[i]]);
         Rng rng(deriveSeed(groupSeed, group.label));
         const CopulaResult shuffled = copulaShuffle(Y, rng);
         for (std::size_t i = 0; i < complete.size(); ++i)
@@ -842,7 +873,8 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
           Eigen::MatrixXd Y(static_cast<Eigen::Index>(complete.size()), p);
           for (std::size_t i = 0; i < complete.size(); ++i)
             for (Eigen::Index j = 0; j < p; ++j)
-              Y(static_cast<Eigen::Index>(i), j) = static_cast<double>(cols[static_cast<std::size_t>(j)]->number.units[complete[i]]);
+              Y(static_cast<Eigen::Index>(i), j) =
+                  static_cast<double>(cols[static_cast<std::size_t>(j)]->number.units[complete[i]]);
           // Non-negative columns (costs) keep their zeros and stay above zero.
           std::vector<ValueBound> bounds;
           bool anyBound = false;
@@ -850,11 +882,13 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
             const bool nonNegative = cols[static_cast<std::size_t>(j)]->number.nonNegative;
             // Columns that may be negative get a bound far below anything noise can reach.
             const double lo = Y.col(j).minCoeff(), hi = Y.col(j).maxCoeff();
-            bounds.push_back(nonNegative ? ValueBound{0.0, true} : ValueBound{lo - 1e6 * (hi - lo + 1), false});
+            bounds.push_back(nonNegative ? ValueBound{0.0, true}
+                                         : ValueBound{lo - 1e6 * (hi - lo + 1), false});
             anyBound = anyBound || nonNegative;
           }
-          const GroupResult noised = anyBound ? noiseKeepCovariance(Y, cols.front()->strength, bounds, rng)
-                                              : noiseKeepCovariance(Y, cols.front()->strength, rng);
+          const GroupResult noised =
+              anyBound ? noiseKeepCovariance(Y, cols.front()->strength, bounds, rng)
+                       : noiseKeepCovariance(Y, cols.front()->strength, rng);
           for (Eigen::Index j = 0; j < p; ++j) {
             ColumnPlan& plan = *cols[static_cast<std::size_t>(j)];
             std::vector<double> values(complete.size());
@@ -866,11 +900,13 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
             const auto rounded = plan.number.nonNegative
                                      ? roundKeepingSum(values, total, RoundingBound{0, true}, rng)
                                      : roundKeepingSum(values, total, rng);
-            for (std::size_t i = 0; i < complete.size(); ++i) plan.number.units[complete[i]] = rounded[i];
+            for (std::size_t i = 0; i < complete.size(); ++i)
+              plan.number.units[complete[i]] = rounded[i];
             ColumnOutcome& outcome = *outcomes[static_cast<std::size_t>(j)];
             ++outcome.groups;
             if (noised.fellBack) ++outcome.groupsFellBack;
-            if (static_cast<std::size_t>(j) < noised.columns.size() && !noised.columns[static_cast<std::size_t>(j)].sdExact)
+            if (static_cast<std::size_t>(j) < noised.columns.size() &&
+                !noised.columns[static_cast<std::size_t>(j)].sdExact)
               ++outcome.groupsSdInexact;
             if (noised.fellBack && outcome.note.empty()) outcome.note = noised.reason;
           }
@@ -881,14 +917,18 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
           std::vector<std::size_t> where;
           int64_t total = 0;
           for (std::size_t pos = group.begin; pos < group.end; ++pos) {
-            if (plan->number.missing[pos] || std::binary_search(complete.begin(), complete.end(), pos)) continue;
+            if (plan->number.missing[pos] ||
+                std::binary_search(complete.begin(), complete.end(), pos))
+              continue;
             values.push_back(static_cast<double>(plan->number.units[pos]));
             where.push_back(pos);
             total += plan->number.units[pos];
           }
           if (values.size() < 2) continue;
-          if (plan->number.nonNegative) noiseKeepMomentsNonNegative(values, plan->strength, rng);
-          else noiseKeepMoments(values, plan->strength, rng);
+          if (plan->number.nonNegative)
+            noiseKeepMomentsNonNegative(values, plan->strength, rng);
+          else
+            noiseKeepMoments(values, plan->strength, rng);
           const auto rounded = plan->number.nonNegative
                                    ? roundKeepingSum(values, total, RoundingBound{0, true}, rng)
                                    : roundKeepingSum(values, total, rng);
@@ -897,16 +937,20 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
       }
     }
     for (ColumnPlan* plan : cols) {
-      const std::size_t at = static_cast<std::size_t>(std::find(out.names.begin(), out.names.end(), plan->outName) - out.names.begin());
+      const std::size_t at = static_cast<std::size_t>(
+          std::find(out.names.begin(), out.names.end(), plan->outName) - out.names.begin());
       const TextColumn& in = table.columns[plan->index];
-      const std::vector<uint32_t>& source = swaps(plan->treatment) ? permutation(plan->permKey) : layout;
+      const std::vector<uint32_t>& source =
+          swaps(plan->treatment) ? permutation(plan->permKey) : layout;
       TextColumn column;
       column.reserve(released, released * 8);
       std::string cell;
       for (std::size_t r = 0; r < released; ++r) {
         const std::size_t pos = outputOrder[r];
-        column.push(plan->number.missing[pos] ? in.at(source[pos])
-                                              : std::string_view(cell = formatUnits(plan->number.units[pos], plan->number.scale)));
+        column.push(plan->number.missing[pos]
+                        ? in.at(source[pos])
+                        : std::string_view(
+                              cell = formatUnits(plan->number.units[pos], plan->number.scale)));
       }
       out.columns[at] = std::move(column);
     }

@@ -67,7 +67,8 @@ Recipe resolveRecipe(const Table& table, const Recipe& recipe,
 /// are read as numbers where every non-missing cell is one (missing → the column mean) and as
 /// categories ranked by label otherwise, z-scored, then grouped by "mdav" or "kmeans".
 /// Returns the group id of every row, in input order. Throws InputError for an unknown column.
-std::vector<uint32_t> microaggregateRows(const Table& table, const std::vector<std::string>& columns,
+std::vector<uint32_t> microaggregateRows(const Table& table,
+                                         const std::vector<std::string>& columns,
                                          const std::string& method, int k, uint64_t seed);
 
 /// Runs a resolved recipe. Throws InputError for values that do not fit their role

@@ -27,7 +27,8 @@ LoadedTable loadTable(std::string_view bytes, std::string_view encodingName_,
   } else {
     const auto chosen = parseEncodingName(encodingName_);
     if (!chosen) {
-      throw InputError("encoding.unknown", "「" + std::string(encodingName_) + "」は使えない文字コードです。",
+      throw InputError("encoding.unknown",
+                       "「" + std::string(encodingName_) + "」は使えない文字コードです。",
                        "\"" + std::string(encodingName_) + "\" is not a supported encoding.");
     }
     loaded.encoding = *chosen;
@@ -75,7 +76,8 @@ Recipe suggestRecipe(const LoadedTable& loaded, const std::string& today) {
   for (std::size_t c = 0; c < roles.size(); ++c) {
     const std::string& name = loaded.table.names[c];
     if (sex.empty() && roles[c] == "category" &&
-        (name.find("性別") != std::string::npos || name == "sex" || name == "Sex" || name == "gender"))
+        (name.find("性別") != std::string::npos || name == "sex" || name == "Sex" ||
+         name == "gender"))
       sex = name;
     if (birth.empty() && roles[c] == "date-to-age") birth = name;
   }
@@ -147,15 +149,14 @@ std::string encodeTable(const Table& table, Encoding encoding) {
         column = 1;
       }
     }
-    const std::string name =
-        column >= 1 && static_cast<std::size_t>(column) <= table.names.size()
-            ? table.names[static_cast<std::size_t>(column - 1)]
-            : std::to_string(column);
+    const std::string name = column >= 1 && static_cast<std::size_t>(column) <= table.names.size()
+                                 ? table.names[static_cast<std::size_t>(column - 1)]
+                                 : std::to_string(column);
     throw InputError("encoding.unmappable",
                      "出力の " + std::to_string(line) + " 行目、列「" + name + "」: " + e.ja() +
                          "出力の文字コードを UTF-8 にしてください。",
-                     "Output line " + std::to_string(line) + ", column \"" + name + "\": " + e.en() +
-                         " Choose UTF-8 as the output encoding.",
+                     "Output line " + std::to_string(line) + ", column \"" + name +
+                         "\": " + e.en() + " Choose UTF-8 as the output encoding.",
                      Location{line, column});
   }
 }
@@ -177,7 +178,8 @@ std::string utilityJson(const EngineResult& engine, const Recipe& resolved) {
     const std::string& name = out.names[c];
     std::string role;
     for (const auto& [column, rule] : resolved.columns) {
-      const std::string output = rule.role == "date-to-age" ? (rule.as.empty() ? "年齢" : rule.as) : column;
+      const std::string output =
+          rule.role == "date-to-age" ? (rule.as.empty() ? "年齢" : rule.as) : column;
       if (output == name) role = rule.role;
     }
     if (role == "cluster") {
@@ -188,11 +190,13 @@ std::string utilityJson(const EngineResult& engine, const Recipe& resolved) {
         age = static_cast<long>(c);
     } else if (role == "category") {
       categories.push_back(c);
-      if (care < 0 && (name.find("介護") != std::string::npos || name.find("care") != std::string::npos))
+      if (care < 0 &&
+          (name.find("介護") != std::string::npos || name.find("care") != std::string::npos))
         care = static_cast<long>(c);
     }
   }
-  return utilityReportJson(engine.releasedOriginal, out, clusterColumns, numbers, categories, age, care);
+  return utilityReportJson(engine.releasedOriginal, out, clusterColumns, numbers, categories, age,
+                           care);
 }
 
 }  // namespace
@@ -204,8 +208,9 @@ SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
   bool open = false;
   for (const auto& name : loaded.table.names) {
     const ColumnRule* rule = recipe.rule(name);
-    const bool named = std::find(recipe.drop.begin(), recipe.drop.end(), name) != recipe.drop.end() ||
-                       std::find(recipe.cluster.begin(), recipe.cluster.end(), name) != recipe.cluster.end();
+    const bool named =
+        std::find(recipe.drop.begin(), recipe.drop.end(), name) != recipe.drop.end() ||
+        std::find(recipe.cluster.begin(), recipe.cluster.end(), name) != recipe.cluster.end();
     if (!named && !(rule && !rule->role.empty()) && !recipe.swapEverything) open = true;
   }
   std::vector<std::string> roles;
@@ -216,8 +221,8 @@ SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
   result.resolved.inputEncoding = encodingName(loaded.encoding);
   const EngineResult engine = runEngine(loaded.table, result.resolved, progress);
   if (progress) progress("checking", 0.0);
-  const std::string aggregates =
-      aggregateReportJson(loaded.table, engine.releasedLabelOfInputRow, engine.table, result.resolved);
+  const std::string aggregates = aggregateReportJson(loaded.table, engine.releasedLabelOfInputRow,
+                                                     engine.table, result.resolved);
   const std::string risk =
       riskReportJson(engine.releasedOriginal, engine.table, engine.trueMatch, result.resolved);
   const std::string utility = utilityJson(engine, result.resolved);
@@ -245,7 +250,8 @@ SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
         c.status == "released" && it != clustersOut.labels.end() && *it == c.label
             ? clustersOut.members[static_cast<std::size_t>(it - clustersOut.labels.begin())].size()
             : 0;
-    OrderedJson entry = {{"label", c.label}, {"rowsIn", c.rows}, {"status", c.status}, {"rowsOut", rowsOut}};
+    OrderedJson entry = {
+        {"label", c.label}, {"rowsIn", c.rows}, {"status", c.status}, {"rowsOut", rowsOut}};
     if (c.status == "merged") entry["into"] = c.into;
     if (c.status != "released") entry["reason"] = {{"ja", c.reasonJa}, {"en", c.reasonEn}};
     if (c.subclusters > 1) entry["subclusters"] = c.subclusters;
@@ -254,9 +260,14 @@ SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
   summary["clusters"] = list;
   OrderedJson columns = OrderedJson::array();
   for (const ColumnOutcome& c : engine.columns) {
-    OrderedJson entry = {{"name", c.name}, {"role", c.role}, {"treatment", c.treatment}, {"scale", c.scale},
-                         {"groups", c.groups}, {"groupsSdInexact", c.groupsSdInexact},
-                         {"groupsLogScale", c.groupsLogScale}, {"groupsFellBack", c.groupsFellBack},
+    OrderedJson entry = {{"name", c.name},
+                         {"role", c.role},
+                         {"treatment", c.treatment},
+                         {"scale", c.scale},
+                         {"groups", c.groups},
+                         {"groupsSdInexact", c.groupsSdInexact},
+                         {"groupsLogScale", c.groupsLogScale},
+                         {"groupsFellBack", c.groupsFellBack},
                          {"maxSdRelativeError", c.maxSdRelativeError}};
     if (!c.note.empty()) entry["note"] = c.note;
     columns.push_back(entry);

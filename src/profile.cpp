@@ -9,7 +9,6 @@
 // Pattern matchers are hand-written (no std::regex): they work on decoded code points and accept
 // full-width digits and the usual dash variants without folding the text first.
 #include "profile.h"
-#include "text.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -19,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "text.h"
 #include "values.h"
 
 namespace pc {

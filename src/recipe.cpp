@@ -23,21 +23,26 @@ std::vector<std::string> stringList(const json& value, const std::string& key) {
     out.push_back(value.get<std::string>());
     return out;
   }
-  if (!value.is_array()) invalid(key, "列名の配列を指定してください。", "expected an array of column names.");
+  if (!value.is_array())
+    invalid(key, "列名の配列を指定してください。", "expected an array of column names.");
   for (const auto& item : value) {
-    if (!item.is_string()) invalid(key, "列名は文字列で指定してください。", "column names must be strings.");
+    if (!item.is_string())
+      invalid(key, "列名は文字列で指定してください。", "column names must be strings.");
     out.push_back(item.get<std::string>());
   }
   return out;
 }
 
 std::vector<std::vector<std::string>> listOfLists(const json& value, const std::string& key) {
-  if (!value.is_array()) invalid(key, "列名の配列の配列を指定してください。", "expected an array of arrays of column names.");
+  if (!value.is_array())
+    invalid(key, "列名の配列の配列を指定してください。",
+            "expected an array of arrays of column names.");
   std::vector<std::vector<std::string>> out;
   for (std::size_t i = 0; i < value.size(); ++i) {
     const std::string item = key + "[" + std::to_string(i) + "]";
     out.push_back(stringList(value[i], item));
-    if (out.back().size() < 2) invalid(item, "2 列以上を指定してください。", "name at least two columns.");
+    if (out.back().size() < 2)
+      invalid(item, "2 列以上を指定してください。", "name at least two columns.");
   }
   return out;
 }
@@ -47,7 +52,8 @@ std::string stringValue(const json& value, const std::string& key) {
   return value.get<std::string>();
 }
 
-std::string oneOf(const json& value, const std::string& key, std::initializer_list<const char*> allowed) {
+std::string oneOf(const json& value, const std::string& key,
+                  std::initializer_list<const char*> allowed) {
   const std::string text = stringValue(value, key);
   std::string list;
   for (const char* option : allowed) {
@@ -99,7 +105,8 @@ ColumnRule columnRule(const json& value, const std::string& key) {
     if (name == "role") {
       rule.role = oneOf(item, path, {"drop", "cluster", "category", "number", "date-to-age"});
     } else if (name == "treatment") {
-      rule.treatment = oneOf(item, path, {"swap", "noise", "swap-noise", "shuffle", "pram", "keep"});
+      rule.treatment =
+          oneOf(item, path, {"swap", "noise", "swap-noise", "shuffle", "pram", "keep"});
     } else if (name == "strength") {
       rule.strength = numberValue(item, path, 0.0, kStrengthSynthetic);
     } else if (name == "pramTheta") {
@@ -108,14 +115,17 @@ ColumnRule columnRule(const json& value, const std::string& key) {
       rule.as = stringValue(item, path);
       if (rule.as.empty()) invalid(path, "空にはできません。", "must not be empty.");
     } else {
-      invalid(path, "知らない項目です。綴りを確認してください。", "unknown key; check its spelling.");
+      invalid(path, "知らない項目です。綴りを確認してください。",
+              "unknown key; check its spelling.");
     }
   }
   if (rule.treatment == "pram" && rule.role != "category" && !rule.role.empty())
-    invalid(key + ".treatment", "pram はカテゴリの列にだけ使えます。", "pram applies to category columns only.");
+    invalid(key + ".treatment", "pram はカテゴリの列にだけ使えます。",
+            "pram applies to category columns only.");
   if ((rule.treatment == "noise" || rule.treatment == "swap-noise") && rule.role != "number" &&
       !rule.role.empty())
-    invalid(key + ".treatment", "noise は数値の列にだけ使えます。", "noise applies to number columns only.");
+    invalid(key + ".treatment", "noise は数値の列にだけ使えます。",
+            "noise applies to number columns only.");
   return rule;
 }
 
@@ -142,7 +152,8 @@ Recipe parseRecipe(std::string_view text) {
                      "レシピがJSONとして読めません（" + std::to_string(e.byte) + " バイト目）。",
                      "The recipe is not valid JSON (at byte " + std::to_string(e.byte) + ").");
   }
-  if (!doc.is_object()) invalid("(top)", "JSONオブジェクトである必要があります。", "must be a JSON object.");
+  if (!doc.is_object())
+    invalid("(top)", "JSONオブジェクトである必要があります。", "must be a JSON object.");
   Recipe recipe;
   recipe.version = 1;  // a document without "version" is read as the first version
   if (doc.contains("version")) {
@@ -152,7 +163,8 @@ Recipe parseRecipe(std::string_view text) {
     }
     if (value.get<long long>() > Recipe::kVersion) {
       invalid("version",
-              "このレシピは新しい版（" + value.dump() + "）で作られています。Pseudocitizen を更新してください。",
+              "このレシピは新しい版（" + value.dump() +
+                  "）で作られています。Pseudocitizen を更新してください。",
               "this recipe was written by a newer version (" + value.dump() +
                   "); update Pseudocitizen.");
     }
@@ -171,7 +183,8 @@ Recipe parseRecipe(std::string_view text) {
     } else if (key == "drop") {
       recipe.drop = stringList(value, key);
     } else if (key == "seed") {
-      if (!value.is_number_integer() || (!value.is_number_unsigned() && value.get<long long>() < 0)) {
+      if (!value.is_number_integer() ||
+          (!value.is_number_unsigned() && value.get<long long>() < 0)) {
         invalid(key, "0 以上の整数で指定してください。", "expected a non-negative integer.");
       }
       const uint64_t seed = value.get<uint64_t>();
@@ -186,7 +199,9 @@ Recipe parseRecipe(std::string_view text) {
     } else if (!v1 && key == "referenceDate") {
       recipe.referenceDate = stringValue(value, key);
       const auto date = parseDate(recipe.referenceDate);
-      if (!date) invalid(key, "日付（例 2026-04-01）で指定してください。", "expected a date such as 2026-04-01.");
+      if (!date)
+        invalid(key, "日付（例 2026-04-01）で指定してください。",
+                "expected a date such as 2026-04-01.");
       recipe.referenceDate = formatIsoDate(*date);
     } else if (!v1 && key == "minClusterSize") {
       recipe.minClusterSize = integerValue(value, key, 3, 1000000);
@@ -194,7 +209,8 @@ Recipe parseRecipe(std::string_view text) {
       recipe.smallClusters = oneOf(value, key, {"merge", "suppress"});
     } else if (!v1 && key == "subclusters") {
       if (value.is_null()) continue;
-      if (!value.is_object()) invalid(key, "オブジェクトで指定してください。", "expected an object.");
+      if (!value.is_object())
+        invalid(key, "オブジェクトで指定してください。", "expected an object.");
       SubclusterRule rule;
       for (const auto& [name, item] : value.items()) {
         const std::string path = key + "." + name;
@@ -205,22 +221,26 @@ Recipe parseRecipe(std::string_view text) {
         } else if (name == "columns") {
           rule.columns = stringList(item, path);
         } else {
-          invalid(path, "知らない項目です。綴りを確認してください。", "unknown key; check its spelling.");
+          invalid(path, "知らない項目です。綴りを確認してください。",
+                  "unknown key; check its spelling.");
         }
       }
       if (rule.columns.empty())
-        invalid(key + ".columns", "似た人をまとめる列を指定してください。", "name the columns that define similar records.");
+        invalid(key + ".columns", "似た人をまとめる列を指定してください。",
+                "name the columns that define similar records.");
       recipe.subclusters = rule;
     } else if (!v1 && key == "blocks") {
       recipe.blocks = listOfLists(value, key);
     } else if (!v1 && key == "numericGroups") {
       recipe.numericGroups = listOfLists(value, key);
     } else if (!v1 && key == "columns") {
-      if (!value.is_object()) invalid(key, "オブジェクトで指定してください。", "expected an object.");
+      if (!value.is_object())
+        invalid(key, "オブジェクトで指定してください。", "expected an object.");
       for (const auto& [name, item] : value.items())
         recipe.columns.emplace_back(name, columnRule(item, key + "." + name));
     } else {
-      invalid(key, "知らない項目です。綴りを確認してください。", "unknown key; check its spelling.");
+      invalid(key, "知らない項目です。綴りを確認してください。",
+              "unknown key; check its spelling.");
     }
   }
   if (v1) {

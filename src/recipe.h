@@ -70,7 +70,7 @@ struct Recipe {
   std::string inputEncoding = "auto";
   std::string outputEncoding = "utf-8-bom";
   uint64_t seed = 1;
-  bool hasSeed = false;  ///< the seed came from the document, not the default
+  bool hasSeed = false;       ///< the seed came from the document, not the default
   std::string referenceDate;  ///< ISO date; empty = not set (needed only for date-to-age)
   std::vector<std::string> cluster;
   int minClusterSize = 10;

@@ -6,8 +6,8 @@
 #include <optional>
 
 #include "cluster_swap.h"
-#include "rng.h"
 #include "risk.h"
+#include "rng.h"
 #include "values.h"
 
 namespace pc {
@@ -27,7 +27,8 @@ struct Side {
 };
 
 /// Parses a cell as a number in units of 10^-scale (or an age from a date); nullopt if missing.
-std::optional<int64_t> unitsOf(std::string_view cell, int scale, const std::optional<Date>& ageAtDate) {
+std::optional<int64_t> unitsOf(std::string_view cell, int scale,
+                               const std::optional<Date>& ageAtDate) {
   if (isMissingToken(cell)) return std::nullopt;
   if (ageAtDate) {
     const auto date = parseDate(cell);
@@ -79,23 +80,27 @@ NumberStats numberStats(const TextColumn& column, const std::vector<std::size_t>
 }
 
 OrderedJson statsJson(const NumberStats& s) {
-  return {{"n", s.n}, {"sum", s.sum}, {"mean", s.mean}, {"sd", s.sd}, {"min", s.min}, {"max", s.max}};
+  return {{"n", s.n},   {"sum", s.sum}, {"mean", s.mean},
+          {"sd", s.sd}, {"min", s.min}, {"max", s.max}};
 }
 
 }  // namespace
 
-std::string aggregateReportJson(const Table& original, const std::vector<std::string>& releasedLabel,
-                                const Table& pseudo, const Recipe& resolved) {
+std::string aggregateReportJson(const Table& original,
+                                const std::vector<std::string>& releasedLabel, const Table& pseudo,
+                                const Recipe& resolved) {
   // Rows of each released cluster on both sides.
   std::vector<std::size_t> keysOut;
-  for (const auto& name : resolved.cluster) keysOut.push_back(static_cast<std::size_t>(pseudo.indexOf(name)));
+  for (const auto& name : resolved.cluster)
+    keysOut.push_back(static_cast<std::size_t>(pseudo.indexOf(name)));
   const ClusterIndex pseudoClusters = groupRows(pseudo, keysOut);
   std::map<std::string, std::vector<std::size_t>> originalRows;
   for (std::size_t r = 0; r < releasedLabel.size(); ++r)
     if (!releasedLabel[r].empty()) originalRows[releasedLabel[r]].push_back(r);
   std::map<std::string, std::vector<std::size_t>> pseudoRows;
   for (std::size_t k = 0; k < pseudoClusters.labels.size(); ++k)
-    pseudoRows[pseudoClusters.labels[k]].assign(pseudoClusters.members[k].begin(), pseudoClusters.members[k].end());
+    pseudoRows[pseudoClusters.labels[k]].assign(pseudoClusters.members[k].begin(),
+                                                pseudoClusters.members[k].end());
 
   std::optional<Date> reference;
   if (!resolved.referenceDate.empty()) reference = parseDate(resolved.referenceDate);
@@ -116,7 +121,8 @@ std::string aggregateReportJson(const Table& original, const std::vector<std::st
     if (spec.in < 0 || spec.out < 0) continue;
     if (rule.role == "number") {
       for (const Table* t : {&original, &pseudo}) {
-        const TextColumn& column = t->columns[static_cast<std::size_t>(t == &original ? spec.in : spec.out)];
+        const TextColumn& column =
+            t->columns[static_cast<std::size_t>(t == &original ? spec.in : spec.out)];
         for (std::size_t r = 0; r < column.size(); ++r) {
           const auto value = parseDecimal(column.at(r));
           if (value) spec.scale = std::max(spec.scale, value->scale);
@@ -139,7 +145,8 @@ std::string aggregateReportJson(const Table& original, const std::vector<std::st
     const std::vector<std::size_t>& rowsOut = it == pseudoRows.end() ? empty : it->second;
     OrderedJson cluster;
     cluster["label"] = label;
-    cluster["rows"] = {{"original", rowsIn.size()}, {"pseudo", rowsOut.size()},
+    cluster["rows"] = {{"original", rowsIn.size()},
+                       {"pseudo", rowsOut.size()},
                        {"match", check(rowsIn.size() == rowsOut.size())}};
     OrderedJson columns = OrderedJson::array();
     for (const ColumnSpec& spec : specs) {
@@ -174,7 +181,8 @@ std::string aggregateReportJson(const Table& original, const std::vector<std::st
         OrderedJson list = OrderedJson::array();
         bool same = true;
         for (const auto& [value, pair] : counts) {
-          list.push_back({{"value", std::string(value)}, {"original", pair.first}, {"pseudo", pair.second}});
+          list.push_back(
+              {{"value", std::string(value)}, {"original", pair.first}, {"pseudo", pair.second}});
           same = same && pair.first == pair.second;
         }
         entry["kind"] = "category";
@@ -217,8 +225,10 @@ std::string aggregateReportJson(const Table& original, const std::vector<std::st
             key += parsed ? std::to_string(ageAt(*parsed, *date)) : std::string(cell);
             key += '\x1F';
           }
-          if (side == 0) ++joint[key].first;
-          else ++joint[key].second;
+          if (side == 0)
+            ++joint[key].first;
+          else
+            ++joint[key].second;
         }
       }
       for (const auto& [key, pair] : joint) ok = ok && pair.first == pair.second;
@@ -229,7 +239,8 @@ std::string aggregateReportJson(const Table& original, const std::vector<std::st
         for (const auto& [key, pair] : joint) {
           OrderedJson values = OrderedJson::array();
           std::size_t start = 0;
-          for (std::size_t at = key.find('\x1F'); at != std::string::npos; at = key.find('\x1F', start)) {
+          for (std::size_t at = key.find('\x1F'); at != std::string::npos;
+               at = key.find('\x1F', start)) {
             values.push_back(key.substr(start, at - start));
             start = at + 1;
           }
@@ -275,7 +286,8 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
   // Column classes by output name.
   std::vector<std::size_t> all, keys, qi, sensitive, numbers, categories;
   std::vector<std::string> blockColumns;
-  for (const auto& block : resolved.blocks) blockColumns.insert(blockColumns.end(), block.begin(), block.end());
+  for (const auto& block : resolved.blocks)
+    blockColumns.insert(blockColumns.end(), block.begin(), block.end());
   for (std::size_t c = 0; c < pseudo.names.size(); ++c) {
     const std::string& name = pseudo.names[c];
     all.push_back(c);
@@ -289,13 +301,17 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
       }
     }
     if (!rule) continue;
-    const bool inBlock = std::find(blockColumns.begin(), blockColumns.end(), inName) != blockColumns.end();
+    const bool inBlock =
+        std::find(blockColumns.begin(), blockColumns.end(), inName) != blockColumns.end();
     if (rule->role == "cluster") {
       keys.push_back(c);
-    } else if (rule->role == "date-to-age" || inBlock || (rule->role == "category" && isSexHeader(name))) {
+    } else if (rule->role == "date-to-age" || inBlock ||
+               (rule->role == "category" && isSexHeader(name))) {
       qi.push_back(c);
-      if (rule->role == "number") numbers.push_back(c);
-      else categories.push_back(c);
+      if (rule->role == "number")
+        numbers.push_back(c);
+      else
+        categories.push_back(c);
     } else if (rule->role == "number") {
       numbers.push_back(c);
     } else {
@@ -322,53 +338,77 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
   const double copied = copiedRowShare(original, pseudo, all, all);
   const double chance = expectedCopiedShareByChance(original, all, keys, rng, 1);
   doc["copiedRows"] = {
-      {"share", copied}, {"chance", chance}, {"columns", all.size()},
+      {"share", copied},
+      {"chance", chance},
+      {"columns", all.size()},
       {"ja", "元データのどれかの行と全列が一致する疑似データの行は " + percent(copied) +
                  "。地区内で値を入れ替えただけでも偶然 " + percent(chance) + " は一致します。"},
-      {"en", percent(copied) + " of the pseudo rows equal some original row on every column; swapping "
-             "within districts alone would give " + percent(chance) + " by chance."}};
+      {"en", percent(copied) +
+                 " of the pseudo rows equal some original row on every column; swapping "
+                 "within districts alone would give " +
+                 percent(chance) + " by chance."}};
 
   // Replicated uniques on the quasi-identifiers.
   const ReplicatedUniques repU = replicatedUniques(original, pseudo, exactQi, exactQi);
   doc["replicatedUniques"] = {
-      {"originalUniques", repU.originalUniques}, {"pseudoUniques", repU.pseudoUniques},
-      {"replicated", repU.replicated}, {"percent", repU.percent},
-      {"ja", "地区・年齢・性別などの組み合わせで一人だけの人 " + std::to_string(repU.originalUniques) +
-                 " 人のうち、疑似データでも同じ組み合わせが一人だけなのは " + std::to_string(repU.replicated) +
-                 " 人（全体の " + percent(repU.percent / 100) + "）。その行の他の値は入れ替わっています。"},
-      {"en", std::to_string(repU.originalUniques) + " people are alone in their combination of district, age, "
-             "sex and similar columns; for " + std::to_string(repU.replicated) +
-             " of them the combination is unique in the pseudo data too (repU " + percent(repU.percent / 100) +
-             " of all records); that row's other values are swapped."}};
+      {"originalUniques", repU.originalUniques},
+      {"pseudoUniques", repU.pseudoUniques},
+      {"replicated", repU.replicated},
+      {"percent", repU.percent},
+      {"ja", "地区・年齢・性別などの組み合わせで一人だけの人 " +
+                 std::to_string(repU.originalUniques) +
+                 " 人のうち、疑似データでも同じ組み合わせが一人だけなのは " +
+                 std::to_string(repU.replicated) + " 人（全体の " + percent(repU.percent / 100) +
+                 "）。その行の他の値は入れ替わっています。"},
+      {"en", std::to_string(repU.originalUniques) +
+                 " people are alone in their combination of district, age, "
+                 "sex and similar columns; for " +
+                 std::to_string(repU.replicated) +
+                 " of them the combination is unique in the pseudo data too (repU " +
+                 percent(repU.percent / 100) +
+                 " of all records); that row's other values are swapped."}};
 
   // Record linkage and attribute inference.
   const JointIds clusterIds = jointIds(original, keys, pseudo, keys);
   const JointIds qiIds = jointIds(original, qi, pseudo, qi);
   const NumericMatrix numOrig = numericMatrix(original, numbers);
   const NumericMatrix numPseudo = numericMatrix(pseudo, numbers);
-  const LinkageResult linkage = recordLinkage(clusterIds, qiIds, numOrig, numPseudo, trueMatch, rng);
+  const LinkageResult linkage =
+      recordLinkage(clusterIds, qiIds, numOrig, numPseudo, trueMatch, rng);
   doc["recordLinkage"] = {
-      {"targets", linkage.targets}, {"rate", linkage.rate}, {"interval", interval(linkage.rateInterval)},
-      {"chance", linkage.chanceRate}, {"chanceInterval", interval(linkage.chanceInterval)},
+      {"targets", linkage.targets},
+      {"rate", linkage.rate},
+      {"interval", interval(linkage.rateInterval)},
+      {"chance", linkage.chanceRate},
+      {"chanceInterval", interval(linkage.chanceInterval)},
       {"targetsWithTies", linkage.targetsWithTies},
-      {"ja", "地区・年齢・性別と数値を知る攻撃者が最も近い疑似データの行を選ぶと、本人の行に当たるのは " +
-                 percent(linkage.rate) + "（95%区間 " + percent(linkage.rateInterval.low) + "–" +
-                 percent(linkage.rateInterval.high) + "）。地区の中で当てずっぽうに選ぶと " +
-                 percent(linkage.chanceRate) + "。"},
-      {"en", "An attacker who knows a person's district, age, sex and numbers and picks the nearest pseudo "
-             "row finds that person's own row " + percent(linkage.rate) + " of the time (95% interval " +
-             percent(linkage.rateInterval.low) + "–" + percent(linkage.rateInterval.high) +
-             "); a blind guess within the district gives " + percent(linkage.chanceRate) + "."}};
+      {"ja",
+       "地区・年齢・性別と数値を知る攻撃者が最も近い疑似データの行を選ぶと、本人の行に当たるのは " +
+           percent(linkage.rate) + "（95%区間 " + percent(linkage.rateInterval.low) + "–" +
+           percent(linkage.rateInterval.high) + "）。地区の中で当てずっぽうに選ぶと " +
+           percent(linkage.chanceRate) + "。"},
+      {"en",
+       "An attacker who knows a person's district, age, sex and numbers and picks the nearest "
+       "pseudo "
+       "row finds that person's own row " +
+           percent(linkage.rate) + " of the time (95% interval " +
+           percent(linkage.rateInterval.low) + "–" + percent(linkage.rateInterval.high) +
+           "); a blind guess within the district gives " + percent(linkage.chanceRate) + "."}};
   std::vector<JointIds> sensitiveIds;
-  for (const std::size_t c : sensitive) sensitiveIds.push_back(jointIds(original, {c}, pseudo, {c}));
-  const std::vector<InferenceResult> inference = attributeInference(clusterIds, qiIds, sensitiveIds, rng);
+  for (const std::size_t c : sensitive)
+    sensitiveIds.push_back(jointIds(original, {c}, pseudo, {c}));
+  const std::vector<InferenceResult> inference =
+      attributeInference(clusterIds, qiIds, sensitiveIds, rng);
   OrderedJson inferences = OrderedJson::array();
   for (std::size_t i = 0; i < inference.size(); ++i) {
     const InferenceResult& r = inference[i];
     const std::string& name = pseudo.names[sensitive[i]];
     inferences.push_back(
-        {{"column", name}, {"targets", r.targets}, {"accuracy", r.accuracy},
-         {"interval", interval(r.accuracyInterval)}, {"baseline", r.baseline},
+        {{"column", name},
+         {"targets", r.targets},
+         {"accuracy", r.accuracy},
+         {"interval", interval(r.accuracyInterval)},
+         {"baseline", r.baseline},
          {"baselineInterval", interval(r.baselineInterval)},
          {"ja", "「" + name + "」を疑似データから推測して当たるのは " + percent(r.accuracy) +
                     "。地区で一番多い値を答えるだけでも " + percent(r.baseline) + " 当たります。"},
@@ -388,20 +428,26 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
   OrderedJson ldiv = OrderedJson::array();
   for (const std::size_t c : sensitive) {
     const DiversityStats d = lDiversity(pseudo, exactQi, c);
-    ldiv.push_back({{"column", pseudo.names[c]}, {"homogeneousClasses", d.homogeneousClasses},
+    ldiv.push_back({{"column", pseudo.names[c]},
+                    {"homogeneousClasses", d.homogeneousClasses},
                     {"recordsInHomogeneousClasses", d.recordsInHomogeneousClasses},
-                    {"homogeneousClassesOfTwoOrMore", d.homogeneousClassesOfTwoOrMore}, {"distinctL", d.distinctL}});
+                    {"homogeneousClassesOfTwoOrMore", d.homogeneousClassesOfTwoOrMore},
+                    {"distinctL", d.distinctL}});
   }
-  doc["kAnonymity"] = {{"classes", classes.classes}, {"sampleUniques", classes.sampleUniques},
-                       {"averageProsecutorRisk", classes.averageProsecutorRisk}, {"belowK", kanon},
+  doc["kAnonymity"] = {{"classes", classes.classes},
+                       {"sampleUniques", classes.sampleUniques},
+                       {"averageProsecutorRisk", classes.averageProsecutorRisk},
+                       {"belowK", kanon},
                        {"lDiversity", ldiv}};
 
   // Distance to closest record.
   std::vector<JointIds> categorical;
-  for (const std::size_t c : categories) categorical.push_back(jointIds(original, {c}, pseudo, {c}));
+  for (const std::size_t c : categories)
+    categorical.push_back(jointIds(original, {c}, pseudo, {c}));
   if (!categorical.empty() || !numbers.empty()) {
     const DcrResult dcr = dcrBaselineProtection(categorical, numOrig, numPseudo, rng);
-    doc["dcr"] = {{"medianSynthetic", dcr.medianSynthetic}, {"medianRandom", dcr.medianRandom},
+    doc["dcr"] = {{"medianSynthetic", dcr.medianSynthetic},
+                  {"medianRandom", dcr.medianRandom},
                   {"score", std::isnan(dcr.score) ? OrderedJson(nullptr) : OrderedJson(dcr.score)},
                   {"atZero", dcr.syntheticAtZero}};
   }

@@ -5,8 +5,8 @@
 #include <cstring>
 #include <limits>
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -20,8 +20,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 void requireColumn(const Table& t, std::size_t c, const char* what) {
   if (c >= t.columns.size())
-    throw std::invalid_argument(std::string("utility: ") + what + " column index " + std::to_string(c) +
-                                " out of range");
+    throw std::invalid_argument(std::string("utility: ") + what + " column index " +
+                                std::to_string(c) + " out of range");
 }
 
 /// Order-preserving key of a non-NaN double (−0 folded to +0): a < b <=> key(a) < key(b).
@@ -48,7 +48,8 @@ void radixSort(std::vector<uint64_t>& keys, std::vector<uint32_t>& payload, Radi
   std::vector<uint32_t> counts(kDigits * kBuckets, 0);
   for (std::size_t i = 0; i < n; ++i) {
     const uint64_t key = keys[i];
-    for (int d = 0; d < kDigits; ++d) ++counts[static_cast<std::size_t>(d) * kBuckets + ((key >> (kBits * d)) & (kBuckets - 1))];
+    for (int d = 0; d < kDigits; ++d)
+      ++counts[static_cast<std::size_t>(d) * kBuckets + ((key >> (kBits * d)) & (kBuckets - 1))];
   }
   std::vector<uint64_t>& k2 = scratch.keys;
   std::vector<uint32_t>& p2 = scratch.payload;
@@ -123,20 +124,22 @@ Grouping groupByCluster(const std::vector<uint32_t>& clusterOfRow, std::size_t c
   for (std::size_t k = 0; k < clusterCount; ++k) g.start[k + 1] += g.start[k];
   g.order.resize(clusterOfRow.size());
   std::vector<std::size_t> next(g.start.begin(), g.start.end() - 1);
-  for (std::size_t r = 0; r < clusterOfRow.size(); ++r) g.order[next[clusterOfRow[r]]++] = static_cast<uint32_t>(r);
+  for (std::size_t r = 0; r < clusterOfRow.size(); ++r)
+    g.order[next[clusterOfRow[r]]++] = static_cast<uint32_t>(r);
   return g;
 }
 
 /// One side of one numeric column for KS: keys sorted overall, and sorted within clusters.
 struct SortedSide {
-  std::vector<uint64_t> all;         ///< every non-missing value, ascending
-  std::vector<uint64_t> byCluster;   ///< cluster 0's values ascending, then cluster 1's …
-  std::vector<std::size_t> start;    ///< cluster k = byCluster[start[k] .. start[k+1])
+  std::vector<uint64_t> all;        ///< every non-missing value, ascending
+  std::vector<uint64_t> byCluster;  ///< cluster 0's values ascending, then cluster 1's …
+  std::vector<std::size_t> start;   ///< cluster k = byCluster[start[k] .. start[k+1])
 };
 
 /// Fills `s` (buffers reused) with the sorted values of column `column` of `m`.
 void sortSide(const NumericMatrix& m, std::size_t column, const std::vector<uint32_t>& clusterOfRow,
-              std::size_t clusterCount, SortedSide& s, std::vector<uint32_t>& cluster, RadixScratch& scratch) {
+              std::size_t clusterCount, SortedSide& s, std::vector<uint32_t>& cluster,
+              RadixScratch& scratch) {
   s.all.clear();
   cluster.clear();
   s.all.reserve(m.rows);
@@ -180,11 +183,11 @@ std::string labelOf(const Table& t, const std::vector<std::size_t>& cols, std::s
 
 /// Per-cluster accumulators of the correlation pass, values shifted by the cluster's first value.
 struct CorrCluster {
-  std::vector<double> shift;     ///< per column; NaN until a value is seen
+  std::vector<double> shift;  ///< per column; NaN until a value is seen
   // Complete rows (every column present): one count, per-column sums, per-pair cross sums.
   double nComplete = 0;
-  std::vector<double> sx, sxx;   ///< per column
-  std::vector<double> sxy;       ///< per pair (i, j), i * p + j
+  std::vector<double> sx, sxx;  ///< per column
+  std::vector<double> sxy;      ///< per pair (i, j), i * p + j
   // Rows with some missing value: full per-pair accumulators.
   std::vector<double> pn, px, py, pxx, pyy, pxy;  ///< per pair (i, j), i * p + j, i <= j
 };
@@ -206,14 +209,20 @@ double correlationOf(const Moments& m) {
 
 using OrderedJson = nlohmann::ordered_json;
 
-OrderedJson number(double v) { return std::isnan(v) || std::isinf(v) ? OrderedJson(nullptr) : OrderedJson(v); }
+OrderedJson number(double v) {
+  return std::isnan(v) || std::isinf(v) ? OrderedJson(nullptr) : OrderedJson(v);
+}
 
 OrderedJson similarityJson(const std::vector<ColumnSimilarity>& list) {
   OrderedJson out = OrderedJson::array();
   for (const auto& s : list) {
     OrderedJson per = OrderedJson::array();
-    for (const auto& v : s.perCluster) per.push_back({{"label", v.label}, {"value", number(v.value)}});
-    out.push_back({{"column", s.column}, {"overall", number(s.overall)}, {"perCluster", per}, {"min", number(s.min)}});
+    for (const auto& v : s.perCluster)
+      per.push_back({{"label", v.label}, {"value", number(v.value)}});
+    out.push_back({{"column", s.column},
+                   {"overall", number(s.overall)},
+                   {"perCluster", per},
+                   {"min", number(s.min)}});
   }
   return out;
 }
@@ -238,7 +247,8 @@ double ksDistance(std::vector<double> a, std::vector<double> b) {
   const std::vector<uint64_t> ka = sortedKeys(a), kb = sortedKeys(b);
   if (ka.empty() || kb.empty()) return kNaN;
   const uint64_t denom = static_cast<uint64_t>(ka.size()) * kb.size();
-  return static_cast<double>(ksMaxGap(ka.data(), ka.size(), kb.data(), kb.size())) / static_cast<double>(denom);
+  return static_cast<double>(ksMaxGap(ka.data(), ka.size(), kb.data(), kb.size())) /
+         static_cast<double>(denom);
 }
 
 double ksComplement(const std::vector<double>& a, const std::vector<double>& b) {
@@ -258,9 +268,12 @@ double tvComplement(const std::vector<uint32_t>& a, const std::vector<uint32_t>&
   std::size_t i = 0, j = 0;
   while (i < ka.size() || j < kb.size()) {
     uint64_t v;
-    if (i == ka.size()) v = kb[j];
-    else if (j == kb.size()) v = ka[i];
-    else v = std::min(ka[i], kb[j]);
+    if (i == ka.size())
+      v = kb[j];
+    else if (j == kb.size())
+      v = ka[i];
+    else
+      v = std::min(ka[i], kb[j]);
     uint64_t ca = 0, cb = 0;
     while (i < ka.size() && ka[i] == v) ++i, ++ca;
     while (j < kb.size() && kb[j] == v) ++j, ++cb;
@@ -313,7 +326,8 @@ ClusterGroups clusterGroups(const Table& original, const Table& pseudo,
 
 // ----------------------------------------------------------------------- KS and TV per column
 
-std::vector<ColumnSimilarity> ksSimilarities(const NumericMatrix& original, const NumericMatrix& pseudo,
+std::vector<ColumnSimilarity> ksSimilarities(const NumericMatrix& original,
+                                             const NumericMatrix& pseudo,
                                              const ClusterGroups& clusters,
                                              const std::vector<std::string>& names) {
   const std::size_t kc = clusters.labels.size();
@@ -332,9 +346,10 @@ std::vector<ColumnSimilarity> ksSimilarities(const NumericMatrix& original, cons
     s.column = names[c];
     s.overall = ksComplementSorted(a.all.data(), a.all.size(), b.all.data(), b.all.size());
     for (std::size_t k = 0; k < kc; ++k)
-      s.perCluster.push_back({clusters.labels[k],
-                              ksComplementSorted(a.byCluster.data() + a.start[k], a.start[k + 1] - a.start[k],
-                                                 b.byCluster.data() + b.start[k], b.start[k + 1] - b.start[k])});
+      s.perCluster.push_back(
+          {clusters.labels[k],
+           ksComplementSorted(a.byCluster.data() + a.start[k], a.start[k + 1] - a.start[k],
+                              b.byCluster.data() + b.start[k], b.start[k + 1] - b.start[k])});
     s.min = minDefined(s.perCluster);
     out.push_back(std::move(s));
   }
@@ -348,7 +363,8 @@ std::vector<ColumnSimilarity> ksSimilarities(const Table& original, const Table&
     requireColumn(original, c, "numeric");
     requireColumn(pseudo, c, "numeric");
   }
-  return ksSimilarities(numericMatrix(original, numericColumns), numericMatrix(pseudo, numericColumns), clusters,
+  return ksSimilarities(numericMatrix(original, numericColumns),
+                        numericMatrix(pseudo, numericColumns), clusters,
                         columnNames(pseudo, numericColumns));
 }
 
@@ -368,9 +384,11 @@ std::vector<ColumnSimilarity> tvSimilarities(const Table& original, const Table&
     // Which ids are missing-value tokens.
     std::vector<int8_t> missing(ids.count, -1);
     for (std::size_t r = 0; r < ids.original.size(); ++r)
-      if (missing[ids.original[r]] < 0) missing[ids.original[r]] = isMissingToken(original.columns[c].at(r)) ? 1 : 0;
+      if (missing[ids.original[r]] < 0)
+        missing[ids.original[r]] = isMissingToken(original.columns[c].at(r)) ? 1 : 0;
     for (std::size_t r = 0; r < ids.pseudo.size(); ++r)
-      if (missing[ids.pseudo[r]] < 0) missing[ids.pseudo[r]] = isMissingToken(pseudo.columns[c].at(r)) ? 1 : 0;
+      if (missing[ids.pseudo[r]] < 0)
+        missing[ids.pseudo[r]] = isMissingToken(pseudo.columns[c].at(r)) ? 1 : 0;
 
     std::vector<uint64_t> countA(ids.count, 0), countB(ids.count, 0);
     std::vector<uint32_t> touched;
@@ -406,8 +424,9 @@ std::vector<ColumnSimilarity> tvSimilarities(const Table& original, const Table&
     s.column = pseudo.names.size() > c ? pseudo.names[c] : std::string();
     s.overall = tv(nullptr, ids.original.size(), nullptr, ids.pseudo.size());
     for (std::size_t k = 0; k < kc; ++k)
-      s.perCluster.push_back({clusters.labels[k], tv(ga.order.data() + ga.start[k], ga.start[k + 1] - ga.start[k],
-                                                     gb.order.data() + gb.start[k], gb.start[k + 1] - gb.start[k])});
+      s.perCluster.push_back(
+          {clusters.labels[k], tv(ga.order.data() + ga.start[k], ga.start[k + 1] - ga.start[k],
+                                  gb.order.data() + gb.start[k], gb.start[k + 1] - gb.start[k])});
     s.min = minDefined(s.perCluster);
     out.push_back(std::move(s));
   }
@@ -418,7 +437,8 @@ std::vector<ColumnSimilarity> tvSimilarities(const Table& original, const Table&
 
 CorrelationResult correlations(const NumericMatrix& m, const std::vector<uint32_t>& clusterOfRow,
                                std::size_t clusterCount) {
-  if (clusterOfRow.size() != m.rows) throw std::invalid_argument("utility: one cluster id per row needed");
+  if (clusterOfRow.size() != m.rows)
+    throw std::invalid_argument("utility: one cluster id per row needed");
   const std::size_t p = m.cols;
   for (const uint32_t k : clusterOfRow)
     if (k >= clusterCount) throw std::invalid_argument("utility: cluster id out of range");
@@ -549,7 +569,8 @@ CorrelationResult correlations(const NumericMatrix& m, const std::vector<uint32_
           total.rawYY += mo.rawYY + mo.n * dy * dy;
         }
       }
-      const double r = a == b ? (std::isnan(correlationOf(total)) ? kNaN : 1.0) : correlationOf(total);
+      const double r =
+          a == b ? (std::isnan(correlationOf(total)) ? kNaN : 1.0) : correlationOf(total);
       result.overall.values[e] = r;
       result.overall.values[b * p + a] = r;
     }
@@ -588,7 +609,8 @@ namespace {
 
 /// District figures from parsed ages (column `ageIndex` of the matrices; null = no age column).
 std::vector<DistrictFigures> districtFiguresFrom(const Table& original, const Table& pseudo,
-                                                 const ClusterGroups& clusters, const NumericMatrix* agesA,
+                                                 const ClusterGroups& clusters,
+                                                 const NumericMatrix* agesA,
                                                  const NumericMatrix* agesB, std::size_t ageIndex,
                                                  long careColumn) {
   const std::size_t kc = clusters.labels.size();
@@ -630,7 +652,9 @@ std::vector<DistrictFigures> districtFiguresFrom(const Table& original, const Ta
       s->ratio65to10 = agesA && s->under10 > 0
                            ? static_cast<double>(s->age65plus) / static_cast<double>(s->under10)
                            : kNaN;
-      s->meanAge = agesA && s->aged > 0 ? static_cast<double>(s->ageSum) / static_cast<double>(s->aged) : kNaN;
+      s->meanAge = agesA && s->aged > 0
+                       ? static_cast<double>(s->ageSum) / static_cast<double>(s->aged)
+                       : kNaN;
       s->heavyCareShare = careColumn >= 0 && s->withCare > 0
                               ? static_cast<double>(s->heavyCare) / static_cast<double>(s->withCare)
                               : kNaN;
@@ -655,7 +679,8 @@ std::vector<DistrictFigures> districtFigures(const Table& original, const Table&
                                              const ClusterGroups& clusters, long ageColumn,
                                              long careColumn) {
   checkDistrictColumns(original, pseudo, clusters, ageColumn, careColumn);
-  if (ageColumn < 0) return districtFiguresFrom(original, pseudo, clusters, nullptr, nullptr, 0, careColumn);
+  if (ageColumn < 0)
+    return districtFiguresFrom(original, pseudo, clusters, nullptr, nullptr, 0, careColumn);
   const std::vector<std::size_t> col{static_cast<std::size_t>(ageColumn)};
   const NumericMatrix a = numericMatrix(original, col), b = numericMatrix(pseudo, col);
   return districtFiguresFrom(original, pseudo, clusters, &a, &b, 0, careColumn);
@@ -750,7 +775,8 @@ PropensityResult propensityMse(const Table& original, const Table& pseudo,
     return res;
   }
   auto cell = [&](std::size_t c, std::size_t i) {
-    return i < rowsA.size() ? original.columns[c].at(rowsA[i]) : pseudo.columns[c].at(rowsB[i - rowsA.size()]);
+    return i < rowsA.size() ? original.columns[c].at(rowsA[i])
+                            : pseudo.columns[c].at(rowsB[i - rowsA.size()]);
   };
   // Predictor columns, each n values.
   std::vector<std::vector<double>> predictors;
@@ -782,7 +808,8 @@ PropensityResult propensityMse(const Table& original, const Table& pseudo,
       for (std::size_t i = 0; i < n; ++i)
         if (!std::isnan(x[i])) ss += (x[i] - mean) * (x[i] - mean);
       const double sd = std::sqrt(ss / count);
-      for (std::size_t i = 0; i < n; ++i) x[i] = std::isnan(x[i]) || !(sd > 0) ? 0.0 : (x[i] - mean) / sd;
+      for (std::size_t i = 0; i < n; ++i)
+        x[i] = std::isnan(x[i]) || !(sd > 0) ? 0.0 : (x[i] - mean) / sd;
       addPredictor(std::move(x));
     }
     if (anyMissing) addPredictor(std::move(indicator));
@@ -792,7 +819,8 @@ PropensityResult propensityMse(const Table& original, const Table& pseudo,
     for (std::size_t i = 0; i < n; ++i) ++counts[cell(c, i)];
     std::vector<std::pair<std::size_t, std::string_view>> levels;
     for (const auto& [value, k] : counts) levels.emplace_back(k, value);
-    std::stable_sort(levels.begin(), levels.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    std::stable_sort(levels.begin(), levels.end(),
+                     [](const auto& x, const auto& y) { return x.first > y.first; });
     const std::size_t kept = std::min<std::size_t>(levels.size(), 31);
     std::map<std::string_view, std::size_t> column;  // value -> indicator (1..kept-1)
     for (std::size_t l = 1; l < kept; ++l) column[levels[l].second] = l - 1;
@@ -882,16 +910,19 @@ std::string utilityReportJson(const Table& original, const Table& pseudo,
   const NumericMatrix numA = numericMatrix(original, numericColumns);
   const NumericMatrix numB = numericMatrix(pseudo, numericColumns);
   OrderedJson doc;
-  doc["ks"] = similarityJson(ksSimilarities(numA, numB, clusters, columnNames(pseudo, numericColumns)));
+  doc["ks"] =
+      similarityJson(ksSimilarities(numA, numB, clusters, columnNames(pseudo, numericColumns)));
   doc["tv"] = similarityJson(tvSimilarities(original, pseudo, clusters, categoryColumns));
 
   const CorrelationResult a = correlations(numA, clusters.original, clusters.labels.size());
   const CorrelationResult b = correlations(numB, clusters.pseudo, clusters.labels.size());
   OrderedJson names = OrderedJson::array();
-  for (const std::size_t c : numericColumns) names.push_back(pseudo.names.size() > c ? pseudo.names[c] : std::string());
+  for (const std::size_t c : numericColumns)
+    names.push_back(pseudo.names.size() > c ? pseudo.names[c] : std::string());
   OrderedJson perCluster = OrderedJson::array();
   for (std::size_t k = 0; k < clusters.labels.size(); ++k)
-    perCluster.push_back({{"label", clusters.labels[k]}, {"value", number(maxAbsDifference(a.perCluster[k], b.perCluster[k]))}});
+    perCluster.push_back({{"label", clusters.labels[k]},
+                          {"value", number(maxAbsDifference(a.perCluster[k], b.perCluster[k]))}});
   doc["correlation"] = {{"columns", names},
                         {"original", matrixJson(a.overall)},
                         {"pseudo", matrixJson(b.overall)},
@@ -902,35 +933,40 @@ std::string utilityReportJson(const Table& original, const Table& pseudo,
   if (ageColumn >= 0 || careColumn >= 0) {
     // Ages: reuse the parsed numeric column when the age column is one of them.
     std::vector<DistrictFigures> figures;
-    const auto at = std::find(numericColumns.begin(), numericColumns.end(), static_cast<std::size_t>(ageColumn));
+    const auto at = std::find(numericColumns.begin(), numericColumns.end(),
+                              static_cast<std::size_t>(ageColumn));
     if (ageColumn < 0) {
       figures = districtFiguresFrom(original, pseudo, clusters, nullptr, nullptr, 0, careColumn);
     } else if (at != numericColumns.end()) {
-      figures = districtFiguresFrom(original, pseudo, clusters, &numA, &numB,
-                                    static_cast<std::size_t>(at - numericColumns.begin()), careColumn);
+      figures =
+          districtFiguresFrom(original, pseudo, clusters, &numA, &numB,
+                              static_cast<std::size_t>(at - numericColumns.begin()), careColumn);
     } else {
       figures = districtFigures(original, pseudo, clusters, ageColumn, careColumn);
     }
     for (const DistrictFigures& f : figures) {
-      auto pair = [](double x, double y) { return OrderedJson{{"original", number(x)}, {"pseudo", number(y)}}; };
+      auto pair = [](double x, double y) {
+        return OrderedJson{{"original", number(x)}, {"pseudo", number(y)}};
+      };
       const bool match = sameFigure(f.original.ratio65to10, f.pseudo.ratio65to10) &&
                          sameFigure(f.original.meanAge, f.pseudo.meanAge) &&
                          sameFigure(f.original.heavyCareShare, f.pseudo.heavyCareShare);
-      districts.push_back({{"label", f.label},
-                           {"ratio65to10", pair(f.original.ratio65to10, f.pseudo.ratio65to10)},
-                           {"meanAge", pair(f.original.meanAge, f.pseudo.meanAge)},
-                           {"heavyCareShare", pair(f.original.heavyCareShare, f.pseudo.heavyCareShare)},
-                           {"rows", {{"original", f.original.rows}, {"pseudo", f.pseudo.rows}}},
-                           {"match", match}});
+      districts.push_back(
+          {{"label", f.label},
+           {"ratio65to10", pair(f.original.ratio65to10, f.pseudo.ratio65to10)},
+           {"meanAge", pair(f.original.meanAge, f.pseudo.meanAge)},
+           {"heavyCareShare", pair(f.original.heavyCareShare, f.pseudo.heavyCareShare)},
+           {"rows", {{"original", f.original.rows}, {"pseudo", f.pseudo.rows}}},
+           {"match", match}});
     }
   }
   doc["districts"] = districts;
 
   const PropensityResult pm = propensityMse(original, pseudo, numericColumns, categoryColumns);
-  doc["propensity"] = {{"pmse", number(pm.pmse)},           {"expected", number(pm.expected)},
-                       {"ratio", number(pm.ratio)},         {"parameters", pm.parameters},
-                       {"rowsOriginal", pm.originalRows},   {"rowsPseudo", pm.pseudoRows},
-                       {"iterations", pm.iterations},       {"converged", pm.converged}};
+  doc["propensity"] = {{"pmse", number(pm.pmse)},         {"expected", number(pm.expected)},
+                       {"ratio", number(pm.ratio)},       {"parameters", pm.parameters},
+                       {"rowsOriginal", pm.originalRows}, {"rowsPseudo", pm.pseudoRows},
+                       {"iterations", pm.iterations},     {"converged", pm.converged}};
   return doc.dump();
 }
 

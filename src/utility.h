@@ -65,9 +65,9 @@ struct ClusterValue {
 /// A similarity in [0, 1] (1 = same distribution) of one column.
 struct ColumnSimilarity {
   std::string column;
-  double overall = 0.0;                 ///< on the whole tables
+  double overall = 0.0;                  ///< on the whole tables
   std::vector<ClusterValue> perCluster;  ///< one per cluster of the ClusterGroups
-  double min = 0.0;                     ///< smallest defined per-cluster value (NaN if none)
+  double min = 0.0;                      ///< smallest defined per-cluster value (NaN if none)
 };
 
 /// KS complement of each numeric column, per cluster and overall. O(n) per column after parsing
@@ -78,7 +78,8 @@ std::vector<ColumnSimilarity> ksSimilarities(const Table& original, const Table&
 
 /// The same on numbers already parsed (columns of the matrices, rows as in `clusters`), with the
 /// columns' names.
-std::vector<ColumnSimilarity> ksSimilarities(const NumericMatrix& original, const NumericMatrix& pseudo,
+std::vector<ColumnSimilarity> ksSimilarities(const NumericMatrix& original,
+                                             const NumericMatrix& pseudo,
                                              const ClusterGroups& clusters,
                                              const std::vector<std::string>& names);
 
@@ -120,13 +121,15 @@ double maxAbsDifference(const SquareMatrix& a, const SquareMatrix& b);
 /// The district figures of the Tsukuba charts, on one side of one cluster.
 struct DistrictSide {
   std::size_t rows = 0;
-  std::size_t aged = 0;      ///< rows with an integer age
+  std::size_t aged = 0;  ///< rows with an integer age
   std::size_t age65plus = 0;
   std::size_t under10 = 0;
   int64_t ageSum = 0;
   std::size_t withCare = 0;  ///< rows with a non-missing care level
-  std::size_t heavyCare = 0; ///< 要介護3, 要介護4 or 要介護5 (full-width digits, 要介護度N accepted)
-  double ratio65to10 = 0.0;     ///< age65plus / under10 (= share 65+ / share under 10); NaN if no under-10s
+  std::size_t heavyCare =
+      0;  ///< 要介護3, 要介護4 or 要介護5 (full-width digits, 要介護度N accepted)
+  double ratio65to10 =
+      0.0;  ///< age65plus / under10 (= share 65+ / share under 10); NaN if no under-10s
   double meanAge = 0.0;         ///< ageSum / aged; NaN if none
   double heavyCareShare = 0.0;  ///< heavyCare / withCare; NaN if none
 };
@@ -154,10 +157,10 @@ std::vector<DistrictFigures> districtFigures(const Table& original, const Table&
 struct PropensityResult {
   std::size_t originalRows = 0;  ///< rows used from each side
   std::size_t pseudoRows = 0;
-  std::size_t parameters = 0;    ///< k: intercept + predictor columns of the design
+  std::size_t parameters = 0;  ///< k: intercept + predictor columns of the design
   int iterations = 0;
   bool converged = false;
-  double pmse = 0.0;      ///< mean over the rows of (p̂ − c)², c = pseudoRows / N; NaN if no fit
+  double pmse = 0.0;  ///< mean over the rows of (p̂ − c)², c = pseudoRows / N; NaN if no fit
   double expected = 0.0;  ///< its null expectation (k − 1)(1 − c)² c / N
   double ratio = 0.0;     ///< S_pMSE = pmse / expected (NaN when expected is 0)
 };

@@ -17,9 +17,10 @@
 //   * 和暦 dates before 明治6年1月1日 (1873-01-01) are rejected: Japan used a lunisolar
 //     calendar until then, so such a day cannot be mapped to a Gregorian one by arithmetic.
 #include "values.h"
-#include "text.h"
 
 #include <cstddef>
+
+#include "text.h"
 
 namespace pc {
 namespace {

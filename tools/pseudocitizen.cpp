@@ -6,16 +6,17 @@
 //                       [--drop COL[,COL]] [--seed N] [--encoding ENC]
 //                       [--output-encoding utf-8-bom|utf-8|shift_jis] [--write-recipe R.json]
 //                       [--preset standard|strong|strongest] [--reference-date YYYY-MM-DD]
-//                       [--report REPORT.json] [--timings]        (seconds per stage, as JSON on stderr)
+//                       [--report REPORT.json] [--timings]        (seconds per stage, as JSON on
+//                       stderr)
 //
 // Exit status: 0 success, 2 bad input or usage (message on stderr, no output
 // file left behind), 1 an internal error.
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -43,10 +44,12 @@ const char* const kUsage =
     "                [--preset standard|strong|strongest] [--reference-date YYYY-MM-DD]\n"
     "                [--report REPORT.json] [--timings]\n"
     "\n"
-    "  inspect  ファイルの文字コード・列・推奨レシピをJSONで表示 / print encoding, columns and the\n"
+    "  inspect  ファイルの文字コード・列・推奨レシピをJSONで表示 / print encoding, columns and "
+    "the\n"
     "           suggested recipe as JSON\n"
     "  synth    疑似市民データを書き出す / write the pseudo-citizen data\n"
-    "  cluster  似た人を k 人以上の組に分け、組の番号を書き出す / write groups of at least k similar\n"
+    "  cluster  似た人を k 人以上の組に分け、組の番号を書き出す / write groups of at least k "
+    "similar\n"
     "           rows (one per input row, in input order)\n";
 
 /// Records when each stage of a run starts; a stage ends when the next one starts.
@@ -205,11 +208,11 @@ int runInspect(int argc, char** argv) {
 
 int runSynth(int argc, char** argv) {
   std::vector<std::string> positional;
-  auto flags = parseFlags(argc, argv, 2,
-                          {"-o", "--output", "--recipe", "--cluster", "--drop", "--seed",
-                           "--encoding", "--output-encoding", "--write-recipe", "--reference-date",
-                           "--preset", "--report"},
-                          positional, {"--timings"});
+  auto flags = parseFlags(
+      argc, argv, 2,
+      {"-o", "--output", "--recipe", "--cluster", "--drop", "--seed", "--encoding",
+       "--output-encoding", "--write-recipe", "--reference-date", "--preset", "--report"},
+      positional, {"--timings"});
   if (positional.size() != 1) throw UsageError{"synth needs exactly one input file"};
   if (flags.count("--output")) flags["-o"] = flags["--output"];
   if (!flags.count("-o")) throw UsageError{"synth needs -o OUT.csv"};
@@ -227,9 +230,12 @@ int runSynth(int argc, char** argv) {
   if (flags.count("--preset")) recipe.preset = flags["--preset"];
   // Options given on the command line are checked like recipe keys.
   {
-    const pc::Recipe check = pc::parseRecipe(
-        "{\"version\": 2, \"preset\": " + jsonString(recipe.preset) +
-        (recipe.referenceDate.empty() ? "" : ", \"referenceDate\": " + jsonString(recipe.referenceDate)) + "}");
+    const pc::Recipe check =
+        pc::parseRecipe("{\"version\": 2, \"preset\": " + jsonString(recipe.preset) +
+                        (recipe.referenceDate.empty()
+                             ? ""
+                             : ", \"referenceDate\": " + jsonString(recipe.referenceDate)) +
+                        "}");
     recipe.referenceDate = check.referenceDate;
   }
   if (flags.count("--cluster")) recipe.cluster = splitList(flags["--cluster"]);
@@ -242,7 +248,8 @@ int runSynth(int argc, char** argv) {
   }
   if (flags.count("--seed")) {
     const std::string& text = flags["--seed"];
-    if (text.empty() || text.size() > 16 || text.find_first_not_of("0123456789") != std::string::npos ||
+    if (text.empty() || text.size() > 16 ||
+        text.find_first_not_of("0123456789") != std::string::npos ||
         std::stoull(text) > pc::Recipe::kMaxSeed)
       throw UsageError{"--seed needs an integer from 0 to 9007199254740991"};
     recipe.seed = std::stoull(text);
@@ -270,21 +277,24 @@ int runSynth(int argc, char** argv) {
 
 int runCluster(int argc, char** argv) {
   std::vector<std::string> positional;
-  auto flags = parseFlags(argc, argv, 2, {"-o", "--output", "--method", "--k", "--columns", "--encoding", "--seed"},
-                          positional);
+  auto flags = parseFlags(
+      argc, argv, 2, {"-o", "--output", "--method", "--k", "--columns", "--encoding", "--seed"},
+      positional);
   if (positional.size() != 1) throw UsageError{"cluster needs exactly one input file"};
   if (flags.count("--output")) flags["-o"] = flags["--output"];
   if (!flags.count("-o")) throw UsageError{"cluster needs -o ASSIGN.csv"};
   if (!flags.count("--columns")) throw UsageError{"cluster needs --columns A,B,C"};
   const std::string kText = flags.count("--k") ? flags["--k"] : "5";
-  if (kText.empty() || kText.size() > 7 || kText.find_first_not_of("0123456789") != std::string::npos)
+  if (kText.empty() || kText.size() > 7 ||
+      kText.find_first_not_of("0123456789") != std::string::npos)
     throw UsageError{"--k needs a positive integer"};
   const int k = std::stoi(kText);
   if (k < 1) throw UsageError{"--k needs a positive integer"};
   const std::string method = flags.count("--method") ? flags["--method"] : "mdav";
   if (method != "mdav" && method != "kmeans") throw UsageError{"--method must be mdav or kmeans"};
   const std::string seedText = flags.count("--seed") ? flags["--seed"] : "1";
-  if (seedText.empty() || seedText.size() > 16 || seedText.find_first_not_of("0123456789") != std::string::npos)
+  if (seedText.empty() || seedText.size() > 16 ||
+      seedText.find_first_not_of("0123456789") != std::string::npos)
     throw UsageError{"--seed needs a non-negative integer"};
   const uint64_t seed = std::stoull(seedText);
   const std::string bytes = readFile(positional[0]);

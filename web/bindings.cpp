@@ -54,9 +54,10 @@ val guarded(Body&& body) {
   } catch (const pc::InputError& e) {
     return errorValue(e.code(), e.ja(), e.en(), e.where().line, e.where().column);
   } catch (const std::bad_alloc&) {
-    return errorValue("memory",
-                      "メモリが足りません。ファイルを分けるか、他のタブを閉じてからやり直してください。",
-                      "Out of memory. Split the file or close other tabs, then try again.");
+    return errorValue(
+        "memory",
+        "メモリが足りません。ファイルを分けるか、他のタブを閉じてからやり直してください。",
+        "Out of memory. Split the file or close other tabs, then try again.");
   } catch (const std::exception& e) {
     return errorValue("internal", std::string("内部エラー: ") + e.what(),
                       std::string("Internal error: ") + e.what());
@@ -112,9 +113,11 @@ val resultValue(const pc::SynthResult& out) {
 val synthesizeLoaded(const std::string& recipeJson, val onProgress) {
   return guarded([&] {
     if (!kept) {
-      throw pc::InputError("state.no-file", "先にファイルを読み込んでください。", "Load a file first.");
+      throw pc::InputError("state.no-file", "先にファイルを読み込んでください。",
+                           "Load a file first.");
     }
-    return resultValue(pc::synthesizeTable(*kept, pc::parseRecipe(recipeJson), progressOf(onProgress)));
+    return resultValue(
+        pc::synthesizeTable(*kept, pc::parseRecipe(recipeJson), progressOf(onProgress)));
   });
 }
 

@@ -30,7 +30,12 @@ pc::Table randomTable(uint64_t seed, std::size_t rows) {
   std::string csv = "id,district,sex,age,cost\n";
   for (std::size_t r = 0; r < rows; ++r) {
     const uint64_t d = rng.below(100);
-    const char* district = d < 40 ? "A" : d < 70 ? "B" : d < 85 ? "C" : d < 95 ? "D" : d < 99 ? "E" : "F";
+    const char* district = d < 40   ? "A"
+                           : d < 70 ? "B"
+                           : d < 85 ? "C"
+                           : d < 95 ? "D"
+                           : d < 99 ? "E"
+                                    : "F";
     csv += std::to_string(r) + "," + district + "," + (rng.below(2) ? "男" : "女") + "," +
            std::to_string(rng.below(100)) + "," + std::to_string(rng.below(1000000)) + "\n";
   }
@@ -67,11 +72,14 @@ TEST_CASE("records are rebuilt: the link between columns is broken") {
     ++original[{std::string(in.columns[3].at(r)), std::string(in.columns[4].at(r))}];
   int kept = 0;
   for (std::size_t r = 0; r < out.rows(); ++r)
-    kept += original.count({std::string(out.columns[3].at(r)), std::string(out.columns[4].at(r))}) ? 1 : 0;
+    kept += original.count({std::string(out.columns[3].at(r)), std::string(out.columns[4].at(r))})
+                ? 1
+                : 0;
   CHECK(kept < 40);  // expected about 2000 / (cluster size) ≈ 5; never most rows
   // The output order is not the input order: the id column moved.
   int samePlace = 0;
-  for (std::size_t r = 0; r < out.rows(); ++r) samePlace += in.columns[0].at(r) == out.columns[0].at(r);
+  for (std::size_t r = 0; r < out.rows(); ++r)
+    samePlace += in.columns[0].at(r) == out.columns[0].at(r);
   CHECK(samePlace < 20);
 }
 

@@ -34,12 +34,14 @@ pc::InputError errorOf(const std::string& text, const pc::CsvReadOptions& option
 }  // namespace
 
 TEST_CASE("csv-spectrum: every case parses to its published JSON") {
-  const char* cases[] = {"comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json",
-                         "location_coordinates", "newlines", "newlines_crlf",
-                         "quotes_and_newlines", "simple", "simple_crlf", "utf8"};
+  const char* cases[] = {"comma_in_quotes", "empty",         "empty_crlf",
+                         "escaped_quotes",  "json",          "location_coordinates",
+                         "newlines",        "newlines_crlf", "quotes_and_newlines",
+                         "simple",          "simple_crlf",   "utf8"};
   for (const char* name : cases) {
     CAPTURE(name);
-    const Table t = readCsv(pc::test::readFixture(std::string("csv-spectrum/csvs/") + name + ".csv"));
+    const Table t =
+        readCsv(pc::test::readFixture(std::string("csv-spectrum/csvs/") + name + ".csv"));
     auto expected = nlohmann::json::parse(
         pc::test::readFixture(std::string("csv-spectrum/json/") + name + ".json"));
     // One upstream case stores its single record as an object, and its JSON holds a
@@ -61,7 +63,10 @@ TEST_CASE("csv-spectrum: every case parses to its published JSON") {
 TEST_CASE("line ends: CRLF, LF and lone CR, BOM, trailing empty lines") {
   for (const std::string eol : {"\r\n", "\n", "\r"}) {
     CAPTURE(eol.size());
-    const Table t = readCsv("\xEF\xBB\xBF" "地区,人数" + eol + "北,3" + eol + "南,4" + eol + eol + eol);
+    const Table t = readCsv(
+        "\xEF\xBB\xBF"
+        "地区,人数" +
+        eol + "北,3" + eol + "南,4" + eol + eol + eol);
     REQUIRE(t.names == std::vector<std::string>{"地区", "人数"});
     REQUIRE(t.rows() == 2);
     CHECK(row(t, 1) == std::vector<std::string>{"南", "4"});
@@ -71,8 +76,9 @@ TEST_CASE("line ends: CRLF, LF and lone CR, BOM, trailing empty lines") {
 }
 
 TEST_CASE("quoted fields keep delimiters, doubled quotes, line breaks and spaces") {
-  const Table t = readCsv("備考,値\r\n\"日中独居,見守り希望\",1\r\n\"要連絡\r\n(家族)\",2\r\n"
-                          "\"コーポ\"\"松\"\"\",3\r\n\"  前後に空白  \",4\r\n");
+  const Table t = readCsv(
+      "備考,値\r\n\"日中独居,見守り希望\",1\r\n\"要連絡\r\n(家族)\",2\r\n"
+      "\"コーポ\"\"松\"\"\",3\r\n\"  前後に空白  \",4\r\n");
   REQUIRE(t.rows() == 4);
   CHECK(t.columns[0].at(0) == "日中独居,見守り希望");
   CHECK(t.columns[0].at(1) == "要連絡\r\n(家族)");

@@ -63,9 +63,11 @@ pc::Recipe resolve(const pc::Table& table, const pc::Recipe& recipe) {
 
 struct Aggregates {
   std::map<std::string, std::size_t> rows;
-  std::map<std::string, std::size_t> counts;  // label|column|value
+  std::map<std::string, std::size_t> counts;                    // label|column|value
   std::map<std::string, std::pair<std::size_t, int64_t>> sums;  // label|column -> (n, sum units)
-  bool operator==(const Aggregates& o) const { return rows == o.rows && counts == o.counts && sums == o.sums; }
+  bool operator==(const Aggregates& o) const {
+    return rows == o.rows && counts == o.counts && sums == o.sums;
+  }
 };
 
 int64_t units(std::string_view cell, int scale) {
@@ -78,19 +80,26 @@ int64_t units(std::string_view cell, int scale) {
 
 /// Aggregates of a table by `labelOf(row)`; ages from dates when `dates` is true.
 template <typename LabelOf>
-Aggregates aggregates(const pc::Table& t, LabelOf labelOf, const std::string& ageColumn, bool dates) {
+Aggregates aggregates(const pc::Table& t, LabelOf labelOf, const std::string& ageColumn,
+                      bool dates) {
   Aggregates a;
-  const auto col = [&](const std::string& name) { return static_cast<std::size_t>(t.indexOf(name)); };
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(t.indexOf(name));
+  };
   for (std::size_t r = 0; r < t.rows(); ++r) {
     const std::string label = labelOf(r);
     if (label.empty()) continue;
     ++a.rows[label];
-    for (const char* name : {"性別", "要介護度"}) ++a.counts[label + "|" + name + "|" + std::string(t.columns[col(name)].at(r))];
+    for (const char* name : {"性別", "要介護度"})
+      ++a.counts[label + "|" + name + "|" + std::string(t.columns[col(name)].at(r))];
     // sex × age joint counts (the block)
     const std::string_view ageCell = t.columns[col(ageColumn)].at(r);
-    const int age = dates ? pc::ageAt(*pc::parseDate(ageCell), {2026, 4, 1}) : static_cast<int>(units(ageCell, 0));
-    ++a.counts[label + "|pyramid|" + std::string(t.columns[col("性別")].at(r)) + "|" + std::to_string(age)];
-    for (const auto& [name, scale] : std::vector<std::pair<std::string, int>>{{"医療費", 0}, {"BMI", 1}}) {
+    const int age = dates ? pc::ageAt(*pc::parseDate(ageCell), {2026, 4, 1})
+                          : static_cast<int>(units(ageCell, 0));
+    ++a.counts[label + "|pyramid|" + std::string(t.columns[col("性別")].at(r)) + "|" +
+               std::to_string(age)];
+    for (const auto& [name, scale] :
+         std::vector<std::pair<std::string, int>>{{"医療費", 0}, {"BMI", 1}}) {
       const std::string_view cell = t.columns[col(name)].at(r);
       if (cell.empty()) continue;
       auto& s = a.sums[label + "|" + name];
@@ -110,7 +119,9 @@ TEST_CASE("per-cluster counts, joint counts and sums are exact over many tables 
     pc::Recipe recipe = cityRecipe(trial * 7919);
     recipe.blocks = {{"性別", "生年月日"}};
     recipe.preset = trial % 3 == 0 ? "strongest" : trial % 3 == 1 ? "standard" : "strong";
-    if (trial % 2 == 0) recipe.subclusters = pc::SubclusterRule{trial % 4 == 0 ? "kmeans" : "mdav", 5, {"生年月日", "要介護度"}};
+    if (trial % 2 == 0)
+      recipe.subclusters =
+          pc::SubclusterRule{trial % 4 == 0 ? "kmeans" : "mdav", 5, {"生年月日", "要介護度"}};
     const pc::EngineResult out = pc::runEngine(in, resolve(in, recipe));
     // The tiny district (4 rows) was merged, never released alone.
     const auto tiny = std::find_if(out.clusters.begin(), out.clusters.end(),
@@ -119,15 +130,19 @@ TEST_CASE("per-cluster counts, joint counts and sums are exact over many tables 
     CHECK(tiny->status == "merged");
     CHECK(out.table.indexOf("番号") < 0);
     CHECK(out.table.indexOf("生年月日") < 0);
-    const Aggregates before = aggregates(in, [&](std::size_t r) { return out.releasedLabelOfInputRow[r]; }, "生年月日", true);
-    const Aggregates after = aggregates(out.table, [&](std::size_t r) { return std::string(out.table.columns[0].at(r)); }, "年齢", false);
+    const Aggregates before = aggregates(
+        in, [&](std::size_t r) { return out.releasedLabelOfInputRow[r]; }, "生年月日", true);
+    const Aggregates after = aggregates(
+        out.table, [&](std::size_t r) { return std::string(out.table.columns[0].at(r)); }, "年齢",
+        false);
     CHECK(before.rows == after.rows);
     CHECK(before.counts == after.counts);
     CHECK(before.sums == after.sums);
     CHECK(after.rows.count("山") == 0);
     // Costs stay non-negative.
     const auto cost = static_cast<std::size_t>(out.table.indexOf("医療費"));
-    for (std::size_t r = 0; r < out.table.rows(); ++r) CHECK(out.table.columns[cost].at(r).front() != '-');
+    for (std::size_t r = 0; r < out.table.rows(); ++r)
+      CHECK(out.table.columns[cost].at(r).front() != '-');
     if (trial % 2 == 0) {
       const auto north = std::find_if(out.clusters.begin(), out.clusters.end(),
                                       [](const pc::ClusterOutcome& c) { return c.label == "北"; });
@@ -151,7 +166,8 @@ TEST_CASE("numbers really change, and the same seed gives the same table") {
   for (std::size_t r = 0; r < in.rows(); ++r) ++original[std::string(in.columns[cin].at(r))];
   const auto cout_ = static_cast<std::size_t>(a.table.indexOf("医療費"));
   std::size_t same = 0;
-  for (std::size_t r = 0; r < a.table.rows(); ++r) same += original.count(std::string(a.table.columns[cout_].at(r)));
+  for (std::size_t r = 0; r < a.table.rows(); ++r)
+    same += original.count(std::string(a.table.columns[cout_].at(r)));
   CHECK(same < a.table.rows() / 5 + 100);  // the ~10% zeros stay zeros
 }
 
@@ -173,7 +189,8 @@ TEST_CASE("zero strength with swapping off returns each cluster's rows unchanged
   }
   for (std::size_t r = 0; r < out.table.rows(); ++r) {
     std::string row;
-    for (std::size_t c = 0; c < out.table.names.size(); ++c) row += std::string(out.table.columns[c].at(r)) + "|";
+    for (std::size_t c = 0; c < out.table.names.size(); ++c)
+      row += std::string(out.table.columns[c].at(r)) + "|";
     b.insert(row);
   }
   CHECK(a == b);
@@ -192,13 +209,14 @@ TEST_CASE("small clusters: suppressed when asked, and the report says why") {
   for (std::size_t r = 0; r < 4; ++r) CHECK(out.releasedLabelOfInputRow[r].empty());
 }
 
-TEST_CASE("the minimum cluster size is never below 3, and a file too small to release is an error") {
+TEST_CASE(
+    "the minimum cluster size is never below 3, and a file too small to release is an error") {
   const pc::Table in = pc::readCsv("地区,値\nA,1\nA,2\nB,3\n");
   pc::Recipe recipe;
   recipe.cluster = {"地区"};
   recipe.minClusterSize = 10;
-  CHECK_THROWS_WITH_AS(pc::runEngine(in, resolve(in, recipe)), doctest::Contains("no cluster can be released"),
-                       pc::InputError);
+  CHECK_THROWS_WITH_AS(pc::runEngine(in, resolve(in, recipe)),
+                       doctest::Contains("no cluster can be released"), pc::InputError);
   CHECK_THROWS_AS(pc::parseRecipe(R"({"version": 2, "minClusterSize": 2})"), pc::InputError);
 }
 
@@ -212,7 +230,9 @@ TEST_CASE("values that do not fit their role name the column and the row") {
     pc::runEngine(in, resolve(in, recipe));
     FAIL("no error");
   } catch (const pc::InputError& e) {
-    CHECK(e.en() == "Column \"費用\", data row 3: \"三\" is not a number. Change the column's role or fix the value.");
+    CHECK(e.en() ==
+          "Column \"費用\", data row 3: \"三\" is not a number. Change the column's role or fix "
+          "the value.");
     CHECK(e.where().column == 2);
   }
   recipe.columns = {{"費用", {"date-to-age", "", {}, {}, ""}}};
@@ -225,14 +245,16 @@ TEST_CASE("shuffle keeps each column's values per cluster and most of their corr
   for (int r = 0; r < 600; ++r) {
     const int height = 1400 + static_cast<int>(rng.below(500));
     const int weight = height / 4 - 200 + static_cast<int>(rng.below(60));
-    csv += std::string(r % 2 ? "北" : "南") + "," + std::to_string(height) + "," + std::to_string(weight) + "\n";
+    csv += std::string(r % 2 ? "北" : "南") + "," + std::to_string(height) + "," +
+           std::to_string(weight) + "\n";
   }
   const pc::Table in = pc::readCsv(csv);
   pc::Recipe recipe;
   recipe.seed = 8;
   recipe.cluster = {"地区"};
   recipe.numericGroups = {{"身長", "体重"}};
-  recipe.columns = {{"身長", {"number", "shuffle", {}, {}, ""}}, {"体重", {"number", "shuffle", {}, {}, ""}}};
+  recipe.columns = {{"身長", {"number", "shuffle", {}, {}, ""}},
+                    {"体重", {"number", "shuffle", {}, {}, ""}}};
   const pc::EngineResult out = pc::runEngine(in, resolve(in, recipe));
   auto sortedValues = [](const pc::Table& t, const char* column, const char* label) {
     std::vector<std::string> values;
@@ -254,14 +276,18 @@ TEST_CASE("shuffle keeps each column's values per cluster and most of their corr
       const double y = pc::parseDecimal(t.columns[2].at(r))->toDouble();
       sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
     }
-    return (sxy / n - sx / n * sy / n) / std::sqrt((sxx / n - sx / n * sx / n) * (syy / n - sy / n * sy / n));
+    return (sxy / n - sx / n * sy / n) /
+           std::sqrt((sxx / n - sx / n * sx / n) * (syy / n - sy / n * sy / n));
   };
   CHECK(correlation(in) > 0.9);
   CHECK(correlation(out.table) > 0.8);
   // Rows are not the originals: few (height, weight) pairs survive.
   std::set<std::pair<std::string, std::string>> pairs;
-  for (std::size_t r = 0; r < in.rows(); ++r) pairs.emplace(in.columns[1].at(r), in.columns[2].at(r));
+  for (std::size_t r = 0; r < in.rows(); ++r)
+    pairs.emplace(in.columns[1].at(r), in.columns[2].at(r));
   std::size_t kept = 0;
-  for (std::size_t r = 0; r < out.table.rows(); ++r) kept += pairs.count({std::string(out.table.columns[1].at(r)), std::string(out.table.columns[2].at(r))});
+  for (std::size_t r = 0; r < out.table.rows(); ++r)
+    kept += pairs.count(
+        {std::string(out.table.columns[1].at(r)), std::string(out.table.columns[2].at(r))});
   CHECK(kept < out.table.rows() / 4);
 }

@@ -24,9 +24,11 @@ std::vector<std::vector<std::string>> cells(const pc::Table& t) {
 
 }  // namespace
 
-TEST_CASE("read → write → read gives the same table in every encoding, awkward characters included") {
-  // CP932's awkward ones (～ ∥ － ￠ ￡ ￢ ＼), NEC row 13 (① ㈱ ㍻), IBM extensions (髙 﨑), half-width
-  // kana, quotes, delimiters and line breaks inside fields, and the sample city's own columns.
+TEST_CASE(
+    "read → write → read gives the same table in every encoding, awkward characters included") {
+  // CP932's awkward ones (～ ∥ － ￠ ￡ ￢ ＼), NEC row 13 (① ㈱ ㍻), IBM extensions (髙 﨑),
+  // half-width kana, quotes, delimiters and line breaks inside fields, and the sample city's own
+  // columns.
   const std::string text =
       "氏名,住所,備考,記号\r\n"
       "髙橋　﨑子,\"コーポ松,梅 101号\",\"要連絡\r\n(家族)\",～∥－￠￡￢＼\r\n"
@@ -34,7 +36,8 @@ TEST_CASE("read → write → read gives the same table in every encoding, awkwa
   const pc::Table original = pc::readCsv(text);
   const pc::Table city = pc::loadTable(pc::test::readFixture("city-200.csv")).table;
   for (const pc::Table* table : {&original, &city}) {
-    for (const pc::Encoding encoding : {pc::Encoding::Utf8Bom, pc::Encoding::Utf8, pc::Encoding::ShiftJis}) {
+    for (const pc::Encoding encoding :
+         {pc::Encoding::Utf8Bom, pc::Encoding::Utf8, pc::Encoding::ShiftJis}) {
       CAPTURE(pc::encodingName(encoding));
       const std::string bytes = pc::encodeTable(*table, encoding);
       const pc::LoadedTable back = pc::loadTable(bytes);  // detected, not told

@@ -35,7 +35,8 @@ TEST_CASE("a recipe written is read back the same") {
 }
 
 TEST_CASE("a version-1 recipe is read as version 2 that swaps every column") {
-  const pc::Recipe r = pc::parseRecipe(R"({"version": 1, "cluster": ["地区"], "drop": ["氏名"], "seed": 7})");
+  const pc::Recipe r =
+      pc::parseRecipe(R"({"version": 1, "cluster": ["地区"], "drop": ["氏名"], "seed": 7})");
   CHECK(r.version == 2);
   CHECK(r.swapEverything);
   CHECK(r.minClusterSize == 3);
@@ -44,7 +45,8 @@ TEST_CASE("a version-1 recipe is read as version 2 that swaps every column") {
 }
 
 TEST_CASE("version 2: presets, reference date in any date form, nested rules") {
-  const pc::Recipe r = pc::parseRecipe(R"({"version": 2, "preset": "strongest", "referenceDate": "令和8年4月1日",
+  const pc::Recipe r =
+      pc::parseRecipe(R"({"version": 2, "preset": "strongest", "referenceDate": "令和8年4月1日",
     "subclusters": {"method": "kmeans", "k": 5, "columns": ["年齢"]}, "blocks": [["性別", "生年月日"]],
     "columns": {"要介護度": {"role": "category", "treatment": "pram", "pramTheta": 0.3}}})");
   CHECK(r.defaultStrength() == pc::kStrengthSynthetic);
@@ -66,7 +68,8 @@ TEST_CASE("defaults, aliases and a single cluster name") {
 }
 
 TEST_CASE("every mistake names its key") {
-  CHECK(errorOf(R"({"clusters": ["x"]})") == "recipe.invalid: Recipe key \"clusters\": unknown key; check its spelling.");
+  CHECK(errorOf(R"({"clusters": ["x"]})") ==
+        "recipe.invalid: Recipe key \"clusters\": unknown key; check its spelling.");
   CHECK(errorOf(R"({"seed": -1})").find("\"seed\"") != std::string::npos);
   CHECK(errorOf(R"({"seed": 1.5})").find("\"seed\"") != std::string::npos);
   CHECK(errorOf(R"({"seed": 9007199254740992})").find("\"seed\"") != std::string::npos);
@@ -77,13 +80,17 @@ TEST_CASE("every mistake names its key") {
   CHECK(errorOf(R"({"version": 3})").find("newer version") != std::string::npos);
   CHECK(errorOf(R"({"version": 2, "columns": {"BMI": {"strenght": 1}}})") ==
         "recipe.invalid: Recipe key \"columns.BMI.strenght\": unknown key; check its spelling.");
-  CHECK(errorOf(R"({"version": 2, "columns": {"BMI": {"strength": -1}}})").find("columns.BMI.strength") != std::string::npos);
-  CHECK(errorOf(R"({"version": 2, "columns": {"性別": {"role": "category", "treatment": "noise"}}})")
-            .find("columns.性別.treatment") != std::string::npos);
+  CHECK(errorOf(R"({"version": 2, "columns": {"BMI": {"strength": -1}}})")
+            .find("columns.BMI.strength") != std::string::npos);
+  CHECK(
+      errorOf(R"({"version": 2, "columns": {"性別": {"role": "category", "treatment": "noise"}}})")
+          .find("columns.性別.treatment") != std::string::npos);
   CHECK(errorOf(R"({"version": 2, "blocks": [["性別"]]})").find("blocks[0]") != std::string::npos);
-  CHECK(errorOf(R"({"version": 2, "subclusters": {"method": "mdav", "k": 2, "columns": ["a"]}})").find("subclusters.k") != std::string::npos);
+  CHECK(errorOf(R"({"version": 2, "subclusters": {"method": "mdav", "k": 2, "columns": ["a"]}})")
+            .find("subclusters.k") != std::string::npos);
   CHECK(errorOf(R"({"version": 2, "preset": "max"})").find("\"preset\"") != std::string::npos);
-  CHECK(errorOf(R"({"version": 2, "referenceDate": "someday"})").find("referenceDate") != std::string::npos);
+  CHECK(errorOf(R"({"version": 2, "referenceDate": "someday"})").find("referenceDate") !=
+        std::string::npos);
   // Keys of version 2 are unknown to a version-1 document.
   CHECK(errorOf(R"({"preset": "strong"})").find("unknown key") != std::string::npos);
   CHECK(errorOf(R"([1, 2])").find("JSON object") != std::string::npos);

@@ -17,7 +17,8 @@ namespace {
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-pc::Table makeTable(const std::vector<std::string>& names, const std::vector<std::vector<std::string>>& rows) {
+pc::Table makeTable(const std::vector<std::string>& names,
+                    const std::vector<std::vector<std::string>>& rows) {
   pc::Table t;
   t.names = names;
   t.columns.resize(names.size());
@@ -41,7 +42,8 @@ pc::Table swapWithinClusters(const pc::Table& in, std::size_t clusterColumn, uin
     }
     members[k].push_back(r);
   }
-  std::vector<std::vector<std::size_t>> source(in.columns.size(), std::vector<std::size_t>(in.rows()));
+  std::vector<std::vector<std::size_t>> source(in.columns.size(),
+                                               std::vector<std::size_t>(in.rows()));
   for (std::size_t c = 0; c < in.columns.size(); ++c)
     for (const auto& rows : members) {
       std::vector<std::size_t> permuted = rows;
@@ -77,12 +79,15 @@ pc::Table residents(std::size_t n, uint64_t seed) {
   pc::Rng rng(seed);
   const char* districts[] = {"東", "西", "南", "北"};
   const char* sexes[] = {"男", "女"};
-  const char* care[] = {"非該当", "非該当", "非該当", "要支援1", "要介護1", "要介護3", "要介護5", ""};
+  const char* care[] = {"非該当",  "非該当",  "非該当",  "要支援1",
+                        "要介護1", "要介護3", "要介護5", ""};
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < n; ++i) {
     const auto age = rng.below(100);
-    const std::string amount = rng.below(10) == 0 ? "NA" : std::to_string(age * 1000 + rng.below(50000));
-    rows.push_back({districts[rng.below(4)], std::to_string(age), sexes[rng.below(2)], amount, care[rng.below(8)]});
+    const std::string amount =
+        rng.below(10) == 0 ? "NA" : std::to_string(age * 1000 + rng.below(50000));
+    rows.push_back({districts[rng.below(4)], std::to_string(age), sexes[rng.below(2)], amount,
+                    care[rng.below(8)]});
   }
   return makeTable({"地区", "年齢", "性別", "医療費", "要介護度"}, rows);
 }
@@ -132,13 +137,23 @@ TEST_CASE("utility: per-cluster KS and TV with missing values ignored") {
   // Cluster A: original x = {1,2,3,4}, pseudo x = {2,4,6,NA} -> 7/12 as above.
   // Cluster B: original x = {5, -}, pseudo x = {5, 5} -> 1.
   // Overall: original {1,2,3,4,5}, pseudo {2,4,5,5,6}:
-  //   1: 1/5−0; 2: 2/5−1/5; 3: 3/5−1/5 = 2/5; 4: 4/5−2/5 = 2/5; 5: 1 − 4/5; 6: 0. D = 2/5, 1 − D = 3/5.
-  // Category c: A original {m,m,f,NA}, pseudo {m,f,f,f}: (2/3,1/3) vs (1/4,3/4): ½(5/12+5/12) = 5/12,
+  //   1: 1/5−0; 2: 2/5−1/5; 3: 3/5−1/5 = 2/5; 4: 4/5−2/5 = 2/5; 5: 1 − 4/5; 6: 0. D = 2/5, 1 − D =
+  //   3/5.
+  // Category c: A original {m,m,f,NA}, pseudo {m,f,f,f}: (2/3,1/3) vs (1/4,3/4): ½(5/12+5/12) =
+  // 5/12,
   //   complement 7/12. B original {f, ""}, pseudo {f, 不明}: {f} vs {f} -> 1.
-  const pc::Table a = makeTable({"k", "x", "c"}, {{"A", "1", "m"}, {"A", "2", "m"}, {"A", "3", "f"}, {"A", "4", "NA"},
-                                                  {"B", "5", "f"}, {"B", "-", ""}});
-  const pc::Table b = makeTable({"k", "x", "c"}, {{"A", "2", "m"}, {"A", "4", "f"}, {"A", "6", "f"}, {"A", "NA", "f"},
-                                                  {"B", "5", "f"}, {"B", "５", "不明"}});
+  const pc::Table a = makeTable({"k", "x", "c"}, {{"A", "1", "m"},
+                                                  {"A", "2", "m"},
+                                                  {"A", "3", "f"},
+                                                  {"A", "4", "NA"},
+                                                  {"B", "5", "f"},
+                                                  {"B", "-", ""}});
+  const pc::Table b = makeTable({"k", "x", "c"}, {{"A", "2", "m"},
+                                                  {"A", "4", "f"},
+                                                  {"A", "6", "f"},
+                                                  {"A", "NA", "f"},
+                                                  {"B", "5", "f"},
+                                                  {"B", "５", "不明"}});
   const pc::ClusterGroups g = pc::clusterGroups(a, b, {0});
   const auto ks = pc::ksSimilarities(a, b, g, {1});
   REQUIRE(ks.size() == 1);
@@ -152,7 +167,8 @@ TEST_CASE("utility: per-cluster KS and TV with missing values ignored") {
   REQUIRE(tv.size() == 1);
   CHECK(tv[0].perCluster[0].value == 7.0 / 12.0);
   CHECK(tv[0].perCluster[1].value == 1.0);
-  // Overall: original {m,m,f,f} (1/2,1/2), pseudo {m,f,f,f,f} (1/5,4/5): ½(3/10+3/10) = 3/10 -> 7/10.
+  // Overall: original {m,m,f,f} (1/2,1/2), pseudo {m,f,f,f,f} (1/5,4/5): ½(3/10+3/10) = 3/10 ->
+  // 7/10.
   CHECK(tv[0].overall == 7.0 / 10.0);
 }
 
@@ -191,7 +207,8 @@ TEST_CASE("utility: overall correlation combines clusters like a direct computat
   for (int i = 0; i < 500; ++i) {
     const uint32_t k = static_cast<uint32_t>(rng.below(3));
     const double a = 1000.0 * k + static_cast<double>(rng.below(1000));
-    const double b = rng.below(7) == 0 ? kNaN : 0.5 * a + static_cast<double>(rng.below(300)) - 40.0 * k;
+    const double b =
+        rng.below(7) == 0 ? kNaN : 0.5 * a + static_cast<double>(rng.below(300)) - 40.0 * k;
     x.push_back(a);
     y.push_back(b);
     cluster.push_back(k);
@@ -215,11 +232,19 @@ TEST_CASE("utility: district figures on a hand-built table") {
   //   Care: 要介護3, 要介護５ (full-width), 要介護度4, 要介護2, 要支援1, 非該当 ×4, "" (missing):
   //   9 with a care level, 3 heavy -> 1/3.
   // District B: ages 20, 30, 不明 -> no under-10s: ratio null; mean 25. Care all missing: null.
-  const pc::Table t = makeTable(
-      {"地区", "年齢", "要介護度"},
-      {{"A", "3", "要介護3"}, {"A", "5", "要介護５"}, {"A", "8", "要介護度4"}, {"A", "30", "要介護2"},
-       {"A", "40", "要支援1"}, {"A", "65", "非該当"}, {"A", "66", "非該当"}, {"A", "70", "非該当"},
-       {"A", "80", "非該当"}, {"A", "90", ""}, {"B", "20", "-"}, {"B", "30", ""}, {"B", "不明", "NA"}});
+  const pc::Table t = makeTable({"地区", "年齢", "要介護度"}, {{"A", "3", "要介護3"},
+                                                               {"A", "5", "要介護５"},
+                                                               {"A", "8", "要介護度4"},
+                                                               {"A", "30", "要介護2"},
+                                                               {"A", "40", "要支援1"},
+                                                               {"A", "65", "非該当"},
+                                                               {"A", "66", "非該当"},
+                                                               {"A", "70", "非該当"},
+                                                               {"A", "80", "非該当"},
+                                                               {"A", "90", ""},
+                                                               {"B", "20", "-"},
+                                                               {"B", "30", ""},
+                                                               {"B", "不明", "NA"}});
   const pc::Table pseudo = swapWithinClusters(t, 0, 5);
   const pc::ClusterGroups g = pc::clusterGroups(t, pseudo, {0});
   const auto f = pc::districtFigures(t, pseudo, g, 1, 2);
@@ -270,7 +295,8 @@ TEST_CASE("utility: identical tables and within-cluster swaps score exactly 1") 
   const pc::Table t = residents(3000, 1);
   for (int pass = 0; pass < 2; ++pass) {
     const pc::Table pseudo = pass == 0 ? t : swapWithinClusters(t, 0, 9);
-    const auto json = nlohmann::json::parse(pc::utilityReportJson(t, pseudo, {0}, {1, 3}, {2, 4}, 1, 4));
+    const auto json =
+        nlohmann::json::parse(pc::utilityReportJson(t, pseudo, {0}, {1, 3}, {2, 4}, 1, 4));
     for (const char* kind : {"ks", "tv"}) {
       REQUIRE(json[kind].size() == 2);
       for (const auto& column : json[kind]) {
@@ -284,10 +310,12 @@ TEST_CASE("utility: identical tables and within-cluster swaps score exactly 1") 
     CHECK(corr["columns"] == nlohmann::json::array({"年齢", "医療費"}));
     if (pass == 0) {
       CHECK(corr["maxAbsDifference"].get<double>() == 0.0);
-      for (const auto& c : corr["perClusterMaxAbsDifference"]) CHECK(c["value"].get<double>() == 0.0);
+      for (const auto& c : corr["perClusterMaxAbsDifference"])
+        CHECK(c["value"].get<double>() == 0.0);
       CHECK(corr["original"] == corr["pseudo"]);
     } else {
-      // Independent swaps break the age–amount link: the original is strongly correlated, the pseudo not.
+      // Independent swaps break the age–amount link: the original is strongly correlated, the
+      // pseudo not.
       CHECK(corr["original"][0][1].get<double>() > 0.8);
       CHECK(std::abs(corr["pseudo"][0][1].get<double>()) < 0.2);
     }
@@ -301,8 +329,10 @@ TEST_CASE("utility: identical tables and within-cluster swaps score exactly 1") 
 
 TEST_CASE("utility: JSON never holds NaN or infinity") {
   // One column constant, one side of a cluster without numbers.
-  const pc::Table a = makeTable({"k", "x", "y"}, {{"A", "1", "5"}, {"A", "1", "6"}, {"B", "NA", "7"}});
-  const pc::Table b = makeTable({"k", "x", "y"}, {{"A", "1", "6"}, {"A", "1", "5"}, {"B", "2", "7"}});
+  const pc::Table a =
+      makeTable({"k", "x", "y"}, {{"A", "1", "5"}, {"A", "1", "6"}, {"B", "NA", "7"}});
+  const pc::Table b =
+      makeTable({"k", "x", "y"}, {{"A", "1", "6"}, {"A", "1", "5"}, {"B", "2", "7"}});
   const std::string text = pc::utilityReportJson(a, b, {0}, {1, 2}, {}, 1, -1);
   CHECK(text.find("NaN") == std::string::npos);
   CHECK(text.find("nan") == std::string::npos);
@@ -336,7 +366,8 @@ TEST_CASE("utility: pMSE is 0 for identical data and large for a shifted column"
   CHECK(same.pmse < 1e-20);
   CHECK(same.originalRows == 2000);
   // A within-cluster swap keeps every main effect: pMSE stays near its null expectation.
-  const pc::PropensityResult swapped = pc::propensityMse(t, swapWithinClusters(t, 0, 4), {1, 3}, {0, 2, 4});
+  const pc::PropensityResult swapped =
+      pc::propensityMse(t, swapWithinClusters(t, 0, 4), {1, 3}, {0, 2, 4});
   CHECK(swapped.pmse < 1e-20);
   // Every age + 30: the model separates the sides easily.
   pc::Table shifted = t;
