@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "cluster_swap.h"
+#include "clusters.h"
 #include "recipe.h"
 #include "table.h"
 

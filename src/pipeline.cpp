@@ -276,7 +276,11 @@ SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
   summary["aggregates"] = OrderedJson::parse(aggregates);
   summary["risk"] = OrderedJson::parse(risk);
   summary["utility"] = OrderedJson::parse(utility);
-  summary["recipe"] = OrderedJson::parse(recipeToJson(result.resolved));
+  // The report is shared (e.g. with a privacy officer); the seed would undo the swap, so it
+  // stays in the recipe file only.
+  OrderedJson shared = OrderedJson::parse(recipeToJson(result.resolved));
+  shared.erase("seed");
+  summary["recipe"] = shared;
   result.summaryJson = summary.dump();
   return result;
 }

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cluster_swap.h"
+#include "clusters.h"
 #include "encoding.h"
 #include "engine.h"
 #include "recipe.h"
@@ -52,7 +52,7 @@ std::string encodeTable(const Table& table, Encoding encoding);
 
 struct SynthResult {
   std::string bytes;        ///< the output file, encoded as the recipe says
-  std::string summaryJson;  ///< clusters, columns and the resolved recipe (JSON)
+  std::string summaryJson;  ///< the report (docs/report.md); its recipe has no seed
   Recipe resolved;          ///< the recipe with every column's rule explicit
 };
 

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "cluster_swap.h"
+#include "clusters.h"
 #include "risk.h"
 #include "rng.h"
 #include "values.h"

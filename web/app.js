@@ -318,7 +318,7 @@ async function run() {
     const reply = await engine.request({ type: 'run', recipe }, [], (stage, fraction) =>
       setStage(stage, fraction),
     );
-    state.result = { bytes: reply.bytes, summary: reply.summary };
+    state.result = { bytes: reply.bytes, summary: reply.summary, recipe: reply.recipe };
     state.recipe = recipe;
     showReport(reply.summary);
     setStage('done', 1, false);
@@ -434,7 +434,7 @@ function wire() {
   });
   $('download-recipe').addEventListener('click', () => {
     // After a run: the recipe as the engine resolved it (every column explicit); before: the form.
-    const recipe = state.result?.summary.recipe ?? (state.info && currentRecipe());
+    const recipe = state.result?.recipe ?? (state.info && currentRecipe());
     if (recipe) download(json(recipe), `${baseName()}-recipe.json`, 'application/json');
   });
 }

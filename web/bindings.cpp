@@ -5,7 +5,8 @@
 //   inspect(bytes: Uint8Array, encoding: string, today: 'YYYY-MM-DD')
 //       -> {ok: true, json: string}             // pc::inspectJson, see src/pipeline.h
 //   synthesize(bytes: Uint8Array, recipeJson: string, onProgress: (stage, fraction) => void)
-//       -> {ok: true, bytes: Uint8Array, summary: string}
+//       -> {ok: true, bytes: Uint8Array, summary: string, recipe: string}
+//          (summary: the report, without the seed; recipe: the resolved recipe, with it)
 //   load(bytes: Uint8Array, encoding: string, today)   -> as inspect, and the parsed table is
 //       kept in the module, so the caller can drop its copy of the file's bytes
 //   synthesizeLoaded(recipeJson, onProgress)            -> as synthesize, on the kept table
@@ -107,6 +108,7 @@ val resultValue(const pc::SynthResult& out) {
   result.set("ok", true);
   result.set("bytes", val::global("Uint8Array").new_(view));
   result.set("summary", out.summaryJson);
+  result.set("recipe", pc::recipeToJson(out.resolved));
   return result;
 }
 

@@ -16,7 +16,9 @@
  *   page → worker  {type: 'run', id, recipe}                recipe = object (src/recipe.h)
  *   worker → page  {type: 'progress', id, stage, fraction}  stage: reading | clustering |
  *                                                           synthesising | checking | writing
- *   worker → page  {type: 'done', id, bytes: ArrayBuffer, summary}   output file, transferred
+ *   worker → page  {type: 'done', id, bytes: ArrayBuffer, summary, recipe}
+ *                                                           output file (transferred), the report
+ *                                                           (no seed) and the resolved recipe
  *   worker → page  {type: 'error', id, error: {code, ja, en, line, column}}
  *
  * The module keeps the last loaded file parsed (load/synthesizeLoaded), so several runs need
@@ -108,7 +110,10 @@ async function run(id, recipe) {
     return;
   }
   const out = result.bytes.buffer;
-  self.postMessage({ type: 'done', id, bytes: out, summary: JSON.parse(result.summary) }, [out]);
+  self.postMessage(
+    { type: 'done', id, bytes: out, summary: JSON.parse(result.summary), recipe: JSON.parse(result.recipe) },
+    [out],
+  );
 }
 
 self.onmessage = async (event) => {

@@ -89,7 +89,10 @@ test('download-report gives the JSON, download-report-html a standalone printabl
   assert.equal(jsonFile.name, 'sample-city-report.json');
   const summary = JSON.parse(jsonFile.bytes.toString('utf8'));
   assert.equal(summary.aggregates.summary.failed, 0);
-  assert.equal(String(summary.recipe.seed), SEED, 'the run used the seed typed in');
+  assert.equal(summary.recipe.seed, undefined, 'the report never holds the seed');
+  assert.ok(!JSON.stringify(summary).includes(SEED));
+  const recipe = JSON.parse((await downloadFile('download-recipe')).bytes.toString('utf8'));
+  assert.equal(String(recipe.seed), SEED, 'the run used the seed typed in');
 
   const htmlFile = await downloadFile('download-report-html');
   assert.equal(htmlFile.name, 'sample-city-report.html');

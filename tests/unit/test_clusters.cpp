@@ -1,4 +1,5 @@
-// Swapping within clusters: counts kept exactly, links broken, deterministic by seed.
+// Clusters, and swapping within them (a version-1 recipe: every column swapped): counts kept
+// exactly, links broken, deterministic by seed.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -6,8 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "cluster_swap.h"
+#include "clusters.h"
 #include "csv.h"
+#include "engine.h"
 #include "error.h"
 #include "rng.h"
 
@@ -42,29 +44,39 @@ pc::Table randomTable(uint64_t seed, std::size_t rows) {
   return pc::readCsv(csv);
 }
 
+/// Swaps every column but the key within its cluster (the engine with a version-1 recipe).
+pc::EngineResult swapAll(const pc::Table& in, const std::string& cluster,
+                         std::vector<std::string> drop, uint64_t seed) {
+  pc::Recipe recipe = pc::parseRecipe("{\"version\": 1}");
+  recipe.cluster = {cluster};
+  recipe.drop = std::move(drop);
+  recipe.seed = seed;
+  return pc::runEngine(in, pc::resolveRecipe(in, recipe, {}));
+}
+
 }  // namespace
 
 TEST_CASE("per-cluster row counts and value counts are exact for many tables and seeds") {
   for (uint64_t trial = 1; trial <= 20; ++trial) {
     CAPTURE(trial);
     const pc::Table in = randomTable(trial, 50 + 37 * trial);
-    pc::SwapRequest request;
-    request.clusterColumns = {"district"};
-    request.dropColumns = {"id"};
-    request.seed = trial * 7919;
-    const pc::Table out = pc::swapWithinClusters(in, request);
-    REQUIRE(out.rows() == in.rows());
+    const pc::EngineResult result = swapAll(in, "district", {"id"}, trial * 7919);
+    const pc::Table& out = result.table;
     CHECK(out.names == std::vector<std::string>{"district", "sex", "age", "cost"});
+    // The input counted under the cluster each row was released in (a tiny one merges).
+    pc::Table labelled = in;
+    pc::TextColumn released;
+    for (const auto& label : result.releasedLabelOfInputRow) released.push(label);
+    labelled.columns[1] = released;
+    REQUIRE(out.rows() == in.rows());
     for (const char* column : {"district", "sex", "age", "cost"})
-      CHECK(valueCounts(out, "district", column) == valueCounts(in, "district", column));
+      CHECK(valueCounts(out, "district", column) == valueCounts(labelled, "district", column));
   }
 }
 
 TEST_CASE("records are rebuilt: the link between columns is broken") {
   const pc::Table in = randomTable(42, 2000);
-  pc::SwapRequest request;
-  request.clusterColumns = {"district"};
-  const pc::Table out = pc::swapWithinClusters(in, request);
+  const pc::Table out = swapAll(in, "district", {}, 1).table;
   // Rows whose (age, cost) pair survives intact: with 100 ages and 10^6 costs,
   // only a few can coincide by chance.
   std::map<std::pair<std::string, std::string>, int> original;
@@ -85,14 +97,10 @@ TEST_CASE("records are rebuilt: the link between columns is broken") {
 
 TEST_CASE("same input and seed give the same output; another seed another") {
   const pc::Table in = randomTable(3, 500);
-  pc::SwapRequest request;
-  request.clusterColumns = {"district"};
-  request.seed = 20201019;
-  const std::string a = pc::writeCsv(pc::swapWithinClusters(in, request));
-  const std::string b = pc::writeCsv(pc::swapWithinClusters(in, request));
+  const std::string a = pc::writeCsv(swapAll(in, "district", {}, 20201019).table);
+  const std::string b = pc::writeCsv(swapAll(in, "district", {}, 20201019).table);
   CHECK(a == b);
-  request.seed = 20201020;
-  CHECK(pc::writeCsv(pc::swapWithinClusters(in, request)) != a);
+  CHECK(pc::writeCsv(swapAll(in, "district", {}, 20201020).table) != a);
 }
 
 TEST_CASE("two key columns make one cluster per combination") {
@@ -102,26 +110,27 @@ TEST_CASE("two key columns make one cluster per combination") {
   CHECK(index.members[1] == std::vector<uint32_t>{0, 1});
 }
 
-TEST_CASE("a single-row cluster keeps its row (nothing to swap with)") {
-  const pc::Table in = pc::readCsv("区,値\nA,1\nA,2\nB,9\n");
-  pc::SwapRequest request;
-  request.clusterColumns = {"区"};
-  const pc::Table out = pc::swapWithinClusters(in, request);
-  for (std::size_t r = 0; r < out.rows(); ++r)
-    if (out.columns[0].at(r) == "B") CHECK(out.columns[1].at(r) == "9");
+TEST_CASE("a cluster below the minimum size (3 for version 1) is merged, never released alone") {
+  const pc::Table in = pc::readCsv("区,値\nA,1\nA,2\nA,3\nB,9\n");
+  const pc::EngineResult out = swapAll(in, "区", {}, 1);
+  for (std::size_t r = 0; r < out.table.rows(); ++r) CHECK(out.table.columns[0].at(r) == "A");
+  CHECK(out.clusters[1].status == "merged");
+  CHECK(out.clusters[1].into == "A");
 }
 
 TEST_CASE("unknown, missing and contradictory columns are clear errors") {
-  const pc::Table in = pc::readCsv("区,値\nA,1\n");
-  pc::SwapRequest request;
-  CHECK_THROWS_WITH_AS(pc::swapWithinClusters(in, request), doctest::Contains("Choose the column"),
+  const pc::Table in = pc::readCsv("区,値\nA,1\nA,2\nA,3\n");
+  pc::Recipe recipe = pc::parseRecipe("{\"version\": 1}");
+  CHECK_THROWS_WITH_AS(pc::resolveRecipe(in, recipe, {}), doctest::Contains("Choose the column"),
                        pc::InputError);
-  request.clusterColumns = {"地区"};
-  CHECK_THROWS_WITH_AS(pc::swapWithinClusters(in, request),
-                       "Cluster column \"地区\" is not in the file.", pc::InputError);
-  request.clusterColumns = {"区"};
-  request.dropColumns = {"区"};
-  CHECK_THROWS_AS(pc::swapWithinClusters(in, request), pc::InputError);
+  recipe.cluster = {"地区"};
+  CHECK_THROWS_WITH_AS(
+      pc::resolveRecipe(in, recipe, {}),
+      "Recipe key \"cluster\" names the column \"地区\", which is not in the file.",
+      pc::InputError);
+  recipe.cluster = {"区"};
+  recipe.drop = {"区"};
+  CHECK_THROWS_AS(pc::resolveRecipe(in, recipe, {}), pc::InputError);
 }
 
 TEST_CASE("Rng: fixed outputs, so every platform draws the same numbers") {
