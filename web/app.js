@@ -151,6 +151,8 @@ function showFile(info) {
   });
   fillTable($('preview'), info.columns.map((c) => c.name), info.preview.slice(0, 5));
   $('preview-box').hidden = false;
+  $('encoding-field').hidden = state.source?.kind !== 'file';
+  $('input-encoding').value = state.source?.encoding ?? 'auto';
 
   roles = new Map(info.columns.map((c) => [c.name, c.role]));
   const select = $('cluster-select');
@@ -202,7 +204,8 @@ async function sendSource(source) {
   } else {
     // The file stays on disk (a File is a handle); only the worker holds its bytes.
     const bytes = await source.file.arrayBuffer();
-    reply = await engine.request({ type: 'load', bytes, name: source.file.name, encoding: 'auto' }, [bytes]);
+    const encoding = source.encoding ?? 'auto';
+    reply = await engine.request({ type: 'load', bytes, name: source.file.name, encoding }, [bytes]);
   }
   state.loadedIn = engine.generation;
   return reply;
@@ -214,6 +217,7 @@ async function open(source) {
   state.result = null;
   state.info = null;
   state.source = source;
+  if (source.kind === 'file') state.lastFile = source;
   setStage('loading', 0);
   try {
     const reply = await sendSource(source);
@@ -225,6 +229,9 @@ async function open(source) {
     for (const id of ['step-roles', 'step-settings', 'step-run']) $(id).hidden = true;
     $('file-info').textContent = '';
     $('preview-box').hidden = true;
+    // A file read with the wrong encoding can be read again with another one.
+    $('encoding-field').hidden = source.kind !== 'file';
+    if (source.kind === 'file') $('input-encoding').value = source.encoding ?? 'auto';
     setStage('', 0, false);
     showError(error);
   }
@@ -293,7 +300,7 @@ function applyRecipe(recipe) {
 function setRunning(running) {
   state.running = running;
   $('cancel-button').disabled = !running;
-  for (const id of ['file-input', 'sample-button', 'cluster-select', 'seed-input', 'output-encoding', 'preset-select']) {
+  for (const id of ['file-input', 'sample-button', 'cluster-select', 'seed-input', 'output-encoding', 'preset-select', 'input-encoding']) {
     $(id).disabled = running;
   }
   refreshRoles();
@@ -389,7 +396,17 @@ function wire() {
     if (file) open({ kind: 'file', file });
     event.target.value = '';
   });
-  $('sample-button').addEventListener('click', () => open({ kind: 'sample' }));
+  $('sample-button').addEventListener('click', () => {
+    state.lastFile = null;
+    $('encoding-field').hidden = true;
+    open({ kind: 'sample' });
+  });
+  // Reading the same file again with another encoding (the detection can be overridden).
+  $('input-encoding').addEventListener('change', (event) => {
+    if (!state.lastFile || state.running) return;
+    const encoding = event.target.value === 'auto' ? undefined : event.target.value;
+    open({ kind: 'file', file: state.lastFile.file, encoding });
+  });
   const zone = $('drop-zone');
   zone.addEventListener('dragover', (event) => {
     event.preventDefault();

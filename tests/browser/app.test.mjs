@@ -184,6 +184,14 @@ test('a Shift_JIS export with a Japanese header and 和暦 birth dates', async (
   assert.match(await byTestId('file-info').textContent(), /shift_jis/);
   assert.match(await page.locator('#preview').textContent(), /(昭和|平成|令和|大正)\d+年/);
   assert.equal(await page.locator('#columns select[data-column="生年月日"]').inputValue(), 'date-to-age');
+  // The detection can be overridden: read as UTF-8 it breaks (with the line), then back to auto.
+  await byTestId('input-encoding').selectOption('utf-8');
+  await byTestId('error').waitFor({ state: 'visible' });
+  assert.match(await byTestId('error').textContent(), /utf-8/);
+  await shot('08a-sjis-read-as-utf8');
+  await byTestId('input-encoding').selectOption('auto');
+  await page.waitForFunction(() => /shift_jis/.test(document.querySelector('[data-testid=file-info]').textContent));
+  assert.equal(await byTestId('error').isHidden(), true);
   await page.evaluate(() => { document.getElementById('advanced').open = true; });
   await byTestId('reference-date').fill('2026-04-01');
   await shot('08-sjis-loaded');
