@@ -1,7 +1,7 @@
 /*
- * The page: load a file (or the sample) → choose the district column and the columns
- * to leave out → run in the worker → check → download. All heavy work happens in the
- * engine worker (web/worker.js); this file only reads controls and draws.
+ * The page: load a file (or the sample) → check each column's role and the district column →
+ * choose the strength → run in the worker → check the report → download. All heavy work
+ * happens in the engine worker (web/worker.js); this file only reads controls and draws.
  *
  * Nothing about the data is stored by the browser or sent anywhere: the file's bytes
  * go to the worker, the results come back as bytes and leave only as downloads.
@@ -28,11 +28,11 @@ async function workerSource() {
 const engine = new EngineClient(workerSource);
 
 const state = {
-  source: null, // {kind: 'file', file} | {kind: 'sample'}
+  source: null, // {kind: 'file', file, encoding?} | {kind: 'sample'}
+  lastFile: null, // the last file source, kept so it can be read again with another encoding
   info: null, // the worker's inspect result
   running: false,
-  result: null, // {bytes: ArrayBuffer, summary}
-  recipe: null, // the recipe of the last run
+  result: null, // {bytes: ArrayBuffer, summary (the report), recipe (resolved, with the seed)}
   loadedIn: -1, // the engine generation (worker) that holds the current file
 };
 
@@ -326,7 +326,6 @@ async function run() {
       setStage(stage, fraction),
     );
     state.result = { bytes: reply.bytes, summary: reply.summary, recipe: reply.recipe };
-    state.recipe = recipe;
     showReport(reply.summary);
     setStage('done', 1, false);
   } catch (error) {
