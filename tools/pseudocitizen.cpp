@@ -20,6 +20,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -268,7 +269,23 @@ int runSynth(int argc, char** argv) {
   if (flags.count("--write-recipe"))
     writeFileAtomically(flags["--write-recipe"], pc::recipeToJson(result.resolved));
   if (flags.count("--report")) writeFileAtomically(flags["--report"], result.summaryJson + "\n");
-  std::cerr << result.summaryJson << "\n";
+  // One line for people; the whole report goes to --report.
+  const auto summary = nlohmann::json::parse(result.summaryJson);
+  std::size_t released = 0, merged = 0, suppressed = 0;
+  for (const auto& cluster : summary["clusters"]) {
+    const std::string status = cluster["status"];
+    released += status == "released";
+    merged += status == "merged";
+    suppressed += status == "suppressed";
+  }
+  const auto& checks = summary["aggregates"]["summary"];
+  std::cerr << "pseudocitizen: " << summary["rowsIn"].get<std::size_t>() << " → "
+            << summary["rowsOut"].get<std::size_t>() << " rows; districts released " << released
+            << ", merged " << merged << ", suppressed " << suppressed << "; aggregates "
+            << checks["checks"].get<std::size_t>() << " checks, "
+            << checks["failed"].get<std::size_t>() << " failed; seed " << result.resolved.seed
+            << " (secret: keep it with the original data, never with the output) → " << flags["-o"]
+            << "\n";
   if (flags.count("--timings")) std::cerr << "timings: " << clock.json() << "\n";
   return 0;
 }
