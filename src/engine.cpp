@@ -404,7 +404,7 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
       plan.number = parseNumbers(table.columns[c], plan.name, c);
     } else if (plan.role == "date-to-age") {
       plan.kind = Kind::Number;
-      plan.outName = rule->as.empty() ? "年齢" : rule->as;
+      plan.outName = rule->outputName(plan.name);
       plan.number = parseAges(table.columns[c], plan.name, c, *reference);
     } else {
       plan.kind = Kind::Text;

@@ -75,10 +75,7 @@ Recipe suggestRecipe(const LoadedTable& loaded, const std::string& today) {
   std::string sex, birth;
   for (std::size_t c = 0; c < roles.size(); ++c) {
     const std::string& name = loaded.table.names[c];
-    if (sex.empty() && roles[c] == "category" &&
-        (name.find("性別") != std::string::npos || name == "sex" || name == "Sex" ||
-         name == "gender"))
-      sex = name;
+    if (sex.empty() && roles[c] == "category" && isSexHeader(name)) sex = name;
     if (birth.empty() && roles[c] == "date-to-age") birth = name;
   }
   if (!sex.empty() && !birth.empty()) recipe.blocks = {{sex, birth}};
@@ -178,8 +175,7 @@ std::string utilityJson(const EngineResult& engine, const Recipe& resolved) {
     const std::string& name = out.names[c];
     std::string role;
     for (const auto& [column, rule] : resolved.columns) {
-      const std::string output =
-          rule.role == "date-to-age" ? (rule.as.empty() ? "年齢" : rule.as) : column;
+      const std::string output = rule.outputName(column);
       if (output == name) role = rule.role;
     }
     if (role == "cluster") {

@@ -1333,4 +1333,11 @@ std::vector<ColumnProfile> profileTable(const Table& table) {
   return out;
 }
 
+bool isSexHeader(std::string_view name) {
+  if (name.find("性別") != std::string_view::npos) return true;
+  std::string lower;
+  for (const char c : name) lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+  return lower == "sex" || lower == "gender";
+}
+
 }  // namespace pc

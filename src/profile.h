@@ -84,4 +84,8 @@ struct ColumnProfile {
 /// column gets Role::Cluster. One pass per column; linear in the table's size.
 std::vector<ColumnProfile> profileTable(const Table& table);
 
+/// True for a header naming sex: containing 性別, or "sex"/"gender" in any ASCII case. Used to
+/// offer the sex × age block and to count sex among the quasi-identifiers.
+bool isSexHeader(std::string_view name);
+
 }  // namespace pc

@@ -51,6 +51,12 @@ struct ColumnRule {
   std::optional<double> strength;   ///< noise strength s ≥ 0 (number)
   std::optional<double> pramTheta;  ///< PRAM change probability in (0, 1] (category)
   std::string as;                   ///< output name of a date-to-age column (default "年齢")
+
+  /// The name the column `column` has in the output: `as` (or "年齢") for date-to-age.
+  std::string outputName(const std::string& column) const {
+    if (role != "date-to-age") return column;
+    return as.empty() ? "年齢" : as;
+  }
 };
 
 /// Splitting each cluster into groups of at least k similar records.

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "clusters.h"
+#include "profile.h"
 #include "risk.h"
 #include "rng.h"
 #include "values.h"
@@ -114,8 +115,7 @@ std::string aggregateReportJson(const Table& original,
   std::vector<ColumnSpec> specs;
   for (const auto& [name, rule] : resolved.columns) {
     if (rule.role == "drop" || rule.role == "cluster") continue;
-    ColumnSpec spec{name, rule.role == "date-to-age" ? (rule.as.empty() ? "年齢" : rule.as) : name,
-                    rule.role, rule.treatment};
+    ColumnSpec spec{name, rule.outputName(name), rule.role, rule.treatment};
     spec.in = original.indexOf(spec.inName);
     spec.out = pseudo.indexOf(spec.outName);
     if (spec.in < 0 || spec.out < 0) continue;
@@ -209,7 +209,7 @@ std::string aggregateReportJson(const Table& original,
         for (const auto& name : block) {
           const ColumnRule* rule = resolved.rule(name);
           const bool age = rule && rule->role == "date-to-age";
-          const std::string outName = age ? (rule->as.empty() ? "年齢" : rule->as) : name;
+          const std::string outName = rule ? rule->outputName(name) : name;
           cols.emplace_back(side == 0 ? t.indexOf(name) : t.indexOf(outName),
                             side == 0 && age ? reference : std::nullopt);
         }
@@ -273,12 +273,6 @@ std::string percent(double share) {
 
 OrderedJson interval(const WilsonInterval& w) { return {w.low, w.high}; }
 
-bool isSexHeader(const std::string& name) {
-  std::string lower;
-  for (const char c : name) lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
-  return name.find("性別") != std::string::npos || lower == "sex" || lower == "gender";
-}
-
 }  // namespace
 
 std::string riskReportJson(const Table& original, const Table& pseudo,
@@ -294,7 +288,7 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
     const ColumnRule* rule = nullptr;
     std::string inName = name;
     for (const auto& [column, r] : resolved.columns) {
-      const std::string out = r.role == "date-to-age" ? (r.as.empty() ? "年齢" : r.as) : column;
+      const std::string out = r.outputName(column);
       if (out == name) {
         rule = &r;
         inName = column;
