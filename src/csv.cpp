@@ -47,6 +47,7 @@ class Scanner {
 
   bool atEnd() const { return pos_ >= text_.size(); }
   long line() const { return line_; }
+  std::size_t position() const { return pos_; }
   char peek() const { return text_[pos_]; }
 
   /// Consumes one line end at the cursor (precondition: peek() is '\r' or '\n').
@@ -69,6 +70,29 @@ class Scanner {
       readQuoted(sink);
       return false;
     }
+    sink(readUnquoted());
+    return true;
+  }
+
+  /// Reads one field: an unquoted one is returned in `unquoted` (as it stands in the text,
+  /// untrimmed) and true; a quoted one's content goes to `sink` in pieces, and false.
+  template <typename Sink>
+  bool readField(std::string_view& unquoted, Sink&& sink) {
+    std::size_t p = pos_;
+    while (p < text_.size() && isSpaceByte(text_[p], delim_)) ++p;
+    if (p < text_.size() && text_[p] == '"') {
+      pos_ = p;
+      readQuoted(sink);
+      return false;
+    }
+    unquoted = readUnquoted();
+    return true;
+  }
+
+  void skipDelimiter() { ++pos_; }
+
+ private:
+  std::string_view readUnquoted() {
     const std::size_t start = pos_;
     const char* data = text_.data();
     const std::size_t n = text_.size();
@@ -79,13 +103,9 @@ class Scanner {
       ++i;
     }
     pos_ = i;
-    sink(text_.substr(start, i - start));
-    return true;
+    return text_.substr(start, i - start);
   }
 
-  void skipDelimiter() { ++pos_; }
-
- private:
   template <typename Sink>
   void readQuoted(Sink& sink) {
     const long startLine = line_;
@@ -273,11 +293,24 @@ Table readCsv(std::string_view text, const CsvReadOptions& options, CsvInfo* inf
   uniquifyHeader(table.names, table.notices);
   const std::size_t ncols = table.names.size();
   table.columns.resize(ncols);
-  // Rough reservation: the whole text spread over the columns.
-  for (auto& column : table.columns) column.reserve(0, text.size() / ncols + 16);
+  // After the first rows, each column reserves what the rest of the text will need at the same
+  // rate (a little more), so that no buffer is copied while it grows.
+  constexpr std::size_t kEstimateAfterRows = 1024;
+  const std::size_t bodyStart = in.position();
+  bool estimated = false;
 
   std::size_t pendingBlankRows = 0;  // blank lines in a one-column file are empty cells
   while (!in.atEnd()) {
+    if (!estimated && table.columns[0].size() == kEstimateAfterRows) {
+      estimated = true;
+      const double scale =
+          static_cast<double>(text.size() - bodyStart) /
+          static_cast<double>(std::max<std::size_t>(in.position() - bodyStart, 1)) * 1.05;
+      for (auto& column : table.columns)
+        column.reserve(
+            static_cast<std::size_t>(kEstimateAfterRows * scale) + 16,
+            static_cast<std::size_t>(static_cast<double>(column.byteSize()) * scale) + 64);
+    }
     if (in.peek() == '\r' || in.peek() == '\n') {
       if (ncols == 1) ++pendingBlankRows;
       in.consumeLineEnd();
@@ -304,18 +337,12 @@ Table readCsv(std::string_view text, const CsvReadOptions& options, CsvInfo* inf
             Location{rowLine, static_cast<long>(ncols + 1)});
       }
       TextColumn& column = table.columns[field];
-      const bool unquoted = in.readField([&](std::string_view chunk) { column.append(chunk); });
-      if (unquoted) {
-        // Trim in place: the pending bytes are the field as read.
-        const std::string_view raw = column.pending();
-        const std::string_view trimmed = trimField(raw, delim);
-        if (trimmed.size() != raw.size()) {
-          const std::string copy(trimmed);
-          column.trimPending(raw.size());
-          column.append(copy);
-        }
+      std::string_view plain;
+      if (in.readField(plain, [&](std::string_view chunk) { column.append(chunk); })) {
+        column.push(trimField(plain, delim));
+      } else {
+        column.endCell();
       }
-      column.endCell();
       ++field;
       if (in.atEnd()) break;
       if (in.peek() == delim) {

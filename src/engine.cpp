@@ -654,17 +654,18 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
   }
   result.origin.resize(released);
   for (std::size_t r = 0; r < released; ++r) result.origin[r] = layout[outputOrder[r]];
-  result.releasedLabelOfInputRow.assign(rows, std::string());
+  std::vector<uint32_t> clusterOfRow(rows, UINT32_MAX);
   for (const Group& group : groups)
     for (std::size_t p = group.begin; p < group.end; ++p)
-      result.releasedLabelOfInputRow[layout[p]] = index.labels[releasedCluster[group.cluster]];
+      clusterOfRow[layout[p]] = static_cast<uint32_t>(group.cluster);
+  result.releasedLabelOfInputRow.reserve(rows, 0);
+  for (std::size_t r = 0; r < rows; ++r)
+    result.releasedLabelOfInputRow.push(clusterOfRow[r] == UINT32_MAX
+                                            ? std::string_view()
+                                            : index.labels[releasedCluster[clusterOfRow[r]]]);
 
   // ------------------------------------------------ the released original, in output form
   {
-    std::vector<uint32_t> clusterOfRow(rows, UINT32_MAX);
-    for (const Group& group : groups)
-      for (std::size_t p = group.begin; p < group.end; ++p)
-        clusterOfRow[layout[p]] = static_cast<uint32_t>(group.cluster);
     std::vector<int64_t> outputRowOf(rows, -1);
     for (std::size_t r = 0; r < released; ++r)
       outputRowOf[result.origin[r]] = static_cast<int64_t>(r);

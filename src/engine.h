@@ -46,8 +46,8 @@ struct EngineResult {
   std::vector<ColumnOutcome> columns;
   /// For each output row, the input row whose place it took (its cluster position).
   std::vector<uint32_t> origin;
-  /// Output cluster label of each input row ("" when suppressed).
-  std::vector<std::string> releasedLabelOfInputRow;
+  /// Output cluster label of each input row ("" when suppressed), one cell per input row.
+  TextColumn releasedLabelOfInputRow;
   /// The released input rows (input order) written as the output writes them — the same
   /// columns, key values of the receiving cluster, ages, numbers at the column's precision —
   /// so that the risk measures can compare the two files cell by cell.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
+#include <utility>
 
 #include "csv.h"
 #include "error.h"
@@ -195,10 +196,8 @@ std::string utilityJson(const EngineResult& engine, const Recipe& resolved) {
                            care);
 }
 
-}  // namespace
-
-SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
-                            const ProgressFn& progress) {
+/// The recipe made explicit for this table (suggested roles for the columns it leaves open).
+Recipe resolveFor(const LoadedTable& loaded, const Recipe& recipe) {
   // Suggestions are needed only for columns the recipe leaves open (profiling costs a pass
   // over every cell).
   bool open = false;
@@ -212,9 +211,14 @@ SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
   std::vector<std::string> roles;
   if (open)
     for (const auto& suggestion : suggestRoles(loaded.table)) roles.push_back(suggestion.role);
+  Recipe resolved = resolveRecipe(loaded.table, recipe, roles);
+  resolved.inputEncoding = encodingName(loaded.encoding);
+  return resolved;
+}
+
+SynthResult runResolved(const LoadedTable& loaded, Recipe resolved, const ProgressFn& progress) {
   SynthResult result;
-  result.resolved = resolveRecipe(loaded.table, recipe, roles);
-  result.resolved.inputEncoding = encodingName(loaded.encoding);
+  result.resolved = std::move(resolved);
   const EngineResult engine = runEngine(loaded.table, result.resolved, progress);
   if (progress) progress("checking", 0.0);
   const std::string aggregates = aggregateReportJson(loaded.table, engine.releasedLabelOfInputRow,
@@ -279,6 +283,24 @@ SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
   summary["recipe"] = shared;
   result.summaryJson = summary.dump();
   return result;
+}
+
+}  // namespace
+
+SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
+                            const ProgressFn& progress) {
+  return runResolved(loaded, resolveFor(loaded, recipe), progress);
+}
+
+SynthResult synthesizeTable(LoadedTable&& loaded, const Recipe& recipe,
+                            const ProgressFn& progress) {
+  Recipe resolved = resolveFor(loaded, recipe);
+  // Dropped columns (names, addresses, resident numbers) leave memory before the run.
+  for (const std::string& name : resolved.drop) {
+    const long c = loaded.table.indexOf(name);
+    if (c >= 0) loaded.table.columns[static_cast<std::size_t>(c)].clearCells();
+  }
+  return runResolved(loaded, std::move(resolved), progress);
 }
 
 }  // namespace pc

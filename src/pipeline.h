@@ -64,5 +64,10 @@ SynthResult synthesize(std::string_view bytes, const Recipe& recipe,
 /// Runs the recipe on a file already read (recipe.inputEncoding is not used).
 SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
                             const ProgressFn& progress = {});
+/// The same for a table that is not needed afterwards: the columns the recipe drops are
+/// emptied before the run, so the direct identifiers leave memory first (and peak memory is
+/// lower). The page keeps its table for further runs and uses the other form.
+SynthResult synthesizeTable(LoadedTable&& loaded, const Recipe& recipe,
+                            const ProgressFn& progress = {});
 
 }  // namespace pc

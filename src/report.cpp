@@ -88,7 +88,7 @@ OrderedJson statsJson(const NumberStats& s) {
 }  // namespace
 
 std::string aggregateReportJson(const Table& original,
-                                const std::vector<std::string>& releasedLabel, const Table& pseudo,
+                                const TextColumn& releasedLabel, const Table& pseudo,
                                 const Recipe& resolved) {
   // Rows of each released cluster on both sides.
   std::vector<std::size_t> keysOut;
@@ -97,7 +97,7 @@ std::string aggregateReportJson(const Table& original,
   const ClusterIndex pseudoClusters = groupRows(pseudo, keysOut);
   std::map<std::string, std::vector<std::size_t>> originalRows;
   for (std::size_t r = 0; r < releasedLabel.size(); ++r)
-    if (!releasedLabel[r].empty()) originalRows[releasedLabel[r]].push_back(r);
+    if (!releasedLabel.at(r).empty()) originalRows[std::string(releasedLabel.at(r))].push_back(r);
   std::map<std::string, std::vector<std::size_t>> pseudoRows;
   for (std::size_t k = 0; k < pseudoClusters.labels.size(); ++k)
     pseudoRows[pseudoClusters.labels[k]].assign(pseudoClusters.members[k].begin(),

@@ -20,7 +20,7 @@ namespace pc {
 /// `releasedLabel[r]` is the label input row r was released under ("" = suppressed).
 /// `resolved` is the resolved recipe (roles, treatments, blocks, reference date).
 std::string aggregateReportJson(const Table& original,
-                                const std::vector<std::string>& releasedLabel, const Table& pseudo,
+                                const TextColumn& releasedLabel, const Table& pseudo,
                                 const Recipe& resolved);
 
 /// The risk measures (G4) as JSON, each with a plain sentence in Japanese and English:

@@ -907,60 +907,64 @@ std::string utilityReportJson(const Table& original, const Table& pseudo,
   const ClusterGroups clusters = clusterGroups(original, pseudo, clusterColumns);
   for (const std::size_t c : numericColumns) requireColumn(original, c, "numeric");
   checkDistrictColumns(original, pseudo, clusters, ageColumn, careColumn);
-  const NumericMatrix numA = numericMatrix(original, numericColumns);
-  const NumericMatrix numB = numericMatrix(pseudo, numericColumns);
   OrderedJson doc;
-  doc["ks"] =
-      similarityJson(ksSimilarities(numA, numB, clusters, columnNames(pseudo, numericColumns)));
-  doc["tv"] = similarityJson(tvSimilarities(original, pseudo, clusters, categoryColumns));
+  {
+    // The parsed numbers serve the KS, correlation and district figures, and are let go before
+    // the propensity model builds its own (peak memory).
+    const NumericMatrix numA = numericMatrix(original, numericColumns);
+    const NumericMatrix numB = numericMatrix(pseudo, numericColumns);
+    doc["ks"] =
+        similarityJson(ksSimilarities(numA, numB, clusters, columnNames(pseudo, numericColumns)));
+    doc["tv"] = similarityJson(tvSimilarities(original, pseudo, clusters, categoryColumns));
 
-  const CorrelationResult a = correlations(numA, clusters.original, clusters.labels.size());
-  const CorrelationResult b = correlations(numB, clusters.pseudo, clusters.labels.size());
-  OrderedJson names = OrderedJson::array();
-  for (const std::size_t c : numericColumns)
-    names.push_back(pseudo.names.size() > c ? pseudo.names[c] : std::string());
-  OrderedJson perCluster = OrderedJson::array();
-  for (std::size_t k = 0; k < clusters.labels.size(); ++k)
-    perCluster.push_back({{"label", clusters.labels[k]},
-                          {"value", number(maxAbsDifference(a.perCluster[k], b.perCluster[k]))}});
-  doc["correlation"] = {{"columns", names},
-                        {"original", matrixJson(a.overall)},
-                        {"pseudo", matrixJson(b.overall)},
-                        {"maxAbsDifference", number(maxAbsDifference(a.overall, b.overall))},
-                        {"perClusterMaxAbsDifference", perCluster}};
+    const CorrelationResult a = correlations(numA, clusters.original, clusters.labels.size());
+    const CorrelationResult b = correlations(numB, clusters.pseudo, clusters.labels.size());
+    OrderedJson names = OrderedJson::array();
+    for (const std::size_t c : numericColumns)
+      names.push_back(pseudo.names.size() > c ? pseudo.names[c] : std::string());
+    OrderedJson perCluster = OrderedJson::array();
+    for (std::size_t k = 0; k < clusters.labels.size(); ++k)
+      perCluster.push_back({{"label", clusters.labels[k]},
+                            {"value", number(maxAbsDifference(a.perCluster[k], b.perCluster[k]))}});
+    doc["correlation"] = {{"columns", names},
+                          {"original", matrixJson(a.overall)},
+                          {"pseudo", matrixJson(b.overall)},
+                          {"maxAbsDifference", number(maxAbsDifference(a.overall, b.overall))},
+                          {"perClusterMaxAbsDifference", perCluster}};
 
-  OrderedJson districts = OrderedJson::array();
-  if (ageColumn >= 0 || careColumn >= 0) {
-    // Ages: reuse the parsed numeric column when the age column is one of them.
-    std::vector<DistrictFigures> figures;
-    const auto at = std::find(numericColumns.begin(), numericColumns.end(),
-                              static_cast<std::size_t>(ageColumn));
-    if (ageColumn < 0) {
-      figures = districtFiguresFrom(original, pseudo, clusters, nullptr, nullptr, 0, careColumn);
-    } else if (at != numericColumns.end()) {
-      figures =
-          districtFiguresFrom(original, pseudo, clusters, &numA, &numB,
-                              static_cast<std::size_t>(at - numericColumns.begin()), careColumn);
-    } else {
-      figures = districtFigures(original, pseudo, clusters, ageColumn, careColumn);
+    OrderedJson districts = OrderedJson::array();
+    if (ageColumn >= 0 || careColumn >= 0) {
+      // Ages: reuse the parsed numeric column when the age column is one of them.
+      std::vector<DistrictFigures> figures;
+      const auto at = std::find(numericColumns.begin(), numericColumns.end(),
+                                static_cast<std::size_t>(ageColumn));
+      if (ageColumn < 0) {
+        figures = districtFiguresFrom(original, pseudo, clusters, nullptr, nullptr, 0, careColumn);
+      } else if (at != numericColumns.end()) {
+        figures =
+            districtFiguresFrom(original, pseudo, clusters, &numA, &numB,
+                                static_cast<std::size_t>(at - numericColumns.begin()), careColumn);
+      } else {
+        figures = districtFigures(original, pseudo, clusters, ageColumn, careColumn);
+      }
+      for (const DistrictFigures& f : figures) {
+        auto pair = [](double x, double y) {
+          return OrderedJson{{"original", number(x)}, {"pseudo", number(y)}};
+        };
+        const bool match = sameFigure(f.original.ratio65to10, f.pseudo.ratio65to10) &&
+                           sameFigure(f.original.meanAge, f.pseudo.meanAge) &&
+                           sameFigure(f.original.heavyCareShare, f.pseudo.heavyCareShare);
+        districts.push_back(
+            {{"label", f.label},
+             {"ratio65to10", pair(f.original.ratio65to10, f.pseudo.ratio65to10)},
+             {"meanAge", pair(f.original.meanAge, f.pseudo.meanAge)},
+             {"heavyCareShare", pair(f.original.heavyCareShare, f.pseudo.heavyCareShare)},
+             {"rows", {{"original", f.original.rows}, {"pseudo", f.pseudo.rows}}},
+             {"match", match}});
+      }
     }
-    for (const DistrictFigures& f : figures) {
-      auto pair = [](double x, double y) {
-        return OrderedJson{{"original", number(x)}, {"pseudo", number(y)}};
-      };
-      const bool match = sameFigure(f.original.ratio65to10, f.pseudo.ratio65to10) &&
-                         sameFigure(f.original.meanAge, f.pseudo.meanAge) &&
-                         sameFigure(f.original.heavyCareShare, f.pseudo.heavyCareShare);
-      districts.push_back(
-          {{"label", f.label},
-           {"ratio65to10", pair(f.original.ratio65to10, f.pseudo.ratio65to10)},
-           {"meanAge", pair(f.original.meanAge, f.pseudo.meanAge)},
-           {"heavyCareShare", pair(f.original.heavyCareShare, f.pseudo.heavyCareShare)},
-           {"rows", {{"original", f.original.rows}, {"pseudo", f.pseudo.rows}}},
-           {"match", match}});
-    }
+    doc["districts"] = districts;
   }
-  doc["districts"] = districts;
 
   const PropensityResult pm = propensityMse(original, pseudo, numericColumns, categoryColumns);
   doc["propensity"] = {{"pmse", number(pm.pmse)},         {"expected", number(pm.expected)},

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Benchmarks: the whole pipeline on a generated city, natively and in wasm (Node), per stage.
+// Benchmarks: the whole pipeline on a generated city, natively and in wasm (Node), per stage,
+// then reading alone (bytes in memory → table) with tools/bench-read.cpp in both builds.
 //
 //   node tools/bench.mjs [--rows 1000000] [--encoding utf-8|shift_jis] [--runs 3]
 //
@@ -91,4 +92,18 @@ for (const key of Object.keys(n)) {
   const ratio = w[key] && n[key] ? (w[key] / n[key]).toFixed(2) : '-';
   console.log(`${key.padEnd(14)} ${n[key].toFixed(3).padStart(8)} ${(w[key] ?? NaN).toFixed(3).padStart(8)}   ${ratio}`);
 }
-console.log(`parse+decode throughput (reading stage): native ${(mb / n.reading).toFixed(0)} MB/s, wasm ${(mb / w.reading).toFixed(0)} MB/s`);
+
+// Read throughput on its own (bytes already in memory → table): tools/bench-read.cpp, built
+// natively and for Node.
+const readBench = (command, args) => {
+  const run = spawnSync(command, [...args, input, String(runs)], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout);
+};
+const readNative = readBench(join(root, 'build/native/bench_read'), []);
+const readWasm = readBench(process.execPath, [join(root, 'build/wasm/bench_read.js')]);
+console.log('\nreading alone   decode/validate   parse      total MB/s');
+for (const [name, r] of [['native', readNative], ['wasm', readWasm]]) {
+  console.log(`${name.padEnd(14)} ${r.decode.toFixed(3).padStart(8)} s  ${r.parse.toFixed(3).padStart(8)} s  ` +
+    `${(r.bytes / 1e6 / r.total).toFixed(0).padStart(8)}  (parse alone ${(r.bytes / 1e6 / r.parse).toFixed(0)} MB/s)`);
+}

@@ -25,6 +25,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "error.h"
@@ -220,12 +221,11 @@ int runSynth(int argc, char** argv) {
   StageClock clock;
   const pc::ProgressFn progress = [&](std::string_view stage, double) { clock.mark(stage); };
   clock.mark("reading");
-  const std::string bytes = readFile(positional[0]);
-
   pc::Recipe recipe;
   if (flags.count("--recipe")) recipe = pc::parseRecipe(readFile(flags["--recipe"]));
   if (flags.count("--encoding")) recipe.inputEncoding = flags["--encoding"];
-  const pc::LoadedTable loaded = pc::loadTable(bytes, recipe.inputEncoding, progress);
+  // The file's bytes are let go as soon as the table is built (peak memory).
+  pc::LoadedTable loaded = pc::loadTable(readFile(positional[0]), recipe.inputEncoding, progress);
   if (!flags.count("--recipe")) recipe = pc::suggestRecipe(loaded, today());
   if (flags.count("--reference-date")) recipe.referenceDate = flags["--reference-date"];
   if (flags.count("--preset")) recipe.preset = flags["--preset"];
@@ -264,7 +264,7 @@ int runSynth(int argc, char** argv) {
   for (const auto& key : recipe.cluster)
     recipe.drop.erase(std::remove(recipe.drop.begin(), recipe.drop.end(), key), recipe.drop.end());
 
-  const pc::SynthResult result = pc::synthesizeTable(loaded, recipe, progress);
+  const pc::SynthResult result = pc::synthesizeTable(std::move(loaded), recipe, progress);
   writeFileAtomically(flags["-o"], result.bytes);
   if (flags.count("--write-recipe"))
     writeFileAtomically(flags["--write-recipe"], pc::recipeToJson(result.resolved));

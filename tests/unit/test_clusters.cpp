@@ -65,9 +65,7 @@ TEST_CASE("per-cluster row counts and value counts are exact for many tables and
     CHECK(out.names == std::vector<std::string>{"district", "sex", "age", "cost"});
     // The input counted under the cluster each row was released in (a tiny one merges).
     pc::Table labelled = in;
-    pc::TextColumn released;
-    for (const auto& label : result.releasedLabelOfInputRow) released.push(label);
-    labelled.columns[1] = released;
+    labelled.columns[1] = result.releasedLabelOfInputRow;
     REQUIRE(out.rows() == in.rows());
     for (const char* column : {"district", "sex", "age", "cost"})
       CHECK(valueCounts(out, "district", column) == valueCounts(labelled, "district", column));

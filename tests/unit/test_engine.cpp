@@ -131,7 +131,7 @@ TEST_CASE("per-cluster counts, joint counts and sums are exact over many tables 
     CHECK(out.table.indexOf("番号") < 0);
     CHECK(out.table.indexOf("生年月日") < 0);
     const Aggregates before = aggregates(
-        in, [&](std::size_t r) { return out.releasedLabelOfInputRow[r]; }, "生年月日", true);
+        in, [&](std::size_t r) { return std::string(out.releasedLabelOfInputRow.at(r)); }, "生年月日", true);
     const Aggregates after = aggregates(
         out.table, [&](std::size_t r) { return std::string(out.table.columns[0].at(r)); }, "年齢",
         false);
@@ -206,7 +206,7 @@ TEST_CASE("small clusters: suppressed when asked, and the report says why") {
                                  [](const pc::ClusterOutcome& c) { return c.label == "山"; });
   CHECK(tiny->status == "suppressed");
   CHECK(tiny->reasonEn.find("fewer than the minimum of 10") != std::string::npos);
-  for (std::size_t r = 0; r < 4; ++r) CHECK(out.releasedLabelOfInputRow[r].empty());
+  for (std::size_t r = 0; r < 4; ++r) CHECK(out.releasedLabelOfInputRow.at(r).empty());
 }
 
 TEST_CASE(

@@ -1,6 +1,7 @@
 // The report's aggregates (G3) on tables small enough to check by hand.
 #include <doctest/doctest.h>
 
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -20,6 +21,13 @@ pc::Recipe tinyRecipe() {
   return recipe;
 }
 
+/// The released label of each input row, as the engine gives it.
+pc::TextColumn labelColumn(std::initializer_list<std::string_view> labels) {
+  pc::TextColumn column;
+  for (const std::string_view label : labels) column.push(label);
+  return column;
+}
+
 }  // namespace
 
 TEST_CASE("aggregates by hand: counts, sums, means, sds and their match flags") {
@@ -30,7 +38,7 @@ TEST_CASE("aggregates by hand: counts, sums, means, sds and their match flags") 
       pc::readCsv("区,性別,費用\n北,男,10\n北,女,20\n北,女,30\n南,男,5\n南,男,\n");
   const pc::Table pseudo =
       pc::readCsv("区,性別,費用\n北,女,12\n南,男,\n北,男,18\n南,男,5\n北,女,30\n");
-  const std::vector<std::string> labels = {"北", "北", "北", "南", "南"};
+  const pc::TextColumn labels = labelColumn({"北", "北", "北", "南", "南"});
   const auto doc =
       nlohmann::json::parse(pc::aggregateReportJson(original, labels, pseudo, tinyRecipe()));
   REQUIRE(doc["clusters"].size() == 2);
@@ -61,7 +69,7 @@ TEST_CASE("aggregates by hand: a changed count, sum or sd is flagged, not hidden
   // One 女 became 男 and the sum moved by 1 (the sd by 0.41, within one unit, so that one holds).
   const pc::Table pseudo = pc::readCsv("区,性別,費用\n北,男,10\n北,男,20\n北,女,31\n");
   const auto doc = nlohmann::json::parse(
-      pc::aggregateReportJson(original, {"北", "北", "北"}, pseudo, tinyRecipe()));
+      pc::aggregateReportJson(original, labelColumn({"北", "北", "北"}), pseudo, tinyRecipe()));
   const auto& north = doc["clusters"][0];
   CHECK(north["columns"][0]["match"] == false);
   CHECK(north["columns"][1]["match"]["sum"] == false);
@@ -70,7 +78,7 @@ TEST_CASE("aggregates by hand: a changed count, sum or sd is flagged, not hidden
   CHECK(doc["summary"]["failed"] == 3);  // category counts, sum, mean
   // A suppressed row ("" label) is not counted on the original side.
   const auto partial = nlohmann::json::parse(
-      pc::aggregateReportJson(original, {"北", "北", ""}, pseudo, tinyRecipe()));
+      pc::aggregateReportJson(original, labelColumn({"北", "北", ""}), pseudo, tinyRecipe()));
   CHECK(partial["clusters"][0]["rows"]["original"] == 2);
   CHECK(partial["clusters"][0]["rows"]["match"] == false);
 }
