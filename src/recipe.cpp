@@ -90,7 +90,7 @@ std::string encodingValue(const json& value, const std::string& key, bool input)
   const std::string name = stringValue(value, key);
   if (input && name == "auto") return name;
   const auto encoding = parseEncodingName(name);
-  if (!encoding || (!input && *encoding == Encoding::EucJp)) {
+  if (!encoding || (!input && !isWritable(*encoding))) {
     invalid(key, "「" + name + "」は使えない文字コードです（utf-8-bom, utf-8, shift_jis）。",
             "\"" + name + "\" is not a supported encoding (utf-8-bom, utf-8, shift_jis).");
   }
