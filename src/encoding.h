@@ -15,8 +15,8 @@
 //      has none, UTF-16 has one in every ASCII character (delimiters, digits, line ends). Taken
 //      when that KB, read as UTF-16 of one byte order, has no U+0000 and no control character other
 //      than TAB, LF and CR, and at least 2 and 1/16 of its units below U+0100 (a zero high byte),
-//      and more of them than the other byte order has. A Japanese-only first KB without any ASCII
-//      is missed.
+//      and more of them than the other byte order has. A first KB of Japanese alone, without one
+//      ASCII character, is missed (it then fails as Shift_JIS; choose utf-16le for it).
 //   3. Strictly valid UTF-8, including pure ASCII and an empty file -> utf-8.
 //   4. Valid CP932 -> shift_jis, valid EUC-JP -> euc-jp (tie-break below); neither -> shift_jis, so
 //      that decoding names the first bad byte.
