@@ -1,4 +1,5 @@
-// Text encodings: UTF-8 validation, CP932 and EUC-JP decoding, CP932 encoding (see encoding.h).
+// Text encodings: UTF-8 validation, CP932, EUC-JP and UTF-16 decoding, CP932 encoding (see
+// encoding.h).
 #include "encoding.h"
 
 #include <algorithm>
@@ -90,24 +91,32 @@ long lineAt(std::string_view s, std::size_t offset) {
   return line;
 }
 
-/// Throws "encoding.invalid" for the `len` bytes at `offset` of `all`. `truncated`: the input ends
-/// inside the character.
+/// Throws "encoding.invalid" for the `len` bytes at `offset` of `all`, on 1-based `line`.
+/// `truncated`: the input ends inside the character. whyJa/whyEn: a sentence saying what is wrong
+/// with the bytes, when "not valid" alone would not say it.
 [[noreturn]] void throwInvalid(std::string_view all, std::size_t offset, std::size_t len,
-                               Encoding enc, bool truncated) {
+                               Encoding enc, bool truncated, long line,
+                               const std::string& whyJa = {}, const std::string& whyEn = {}) {
   const char* name = encodingName(enc == Encoding::Utf8Bom ? Encoding::Utf8 : enc);
   const std::string bytes =
       hexBytes(reinterpret_cast<const unsigned char*>(all.data()) + offset, len);
-  const std::string where = groupThousands(offset);
+  const std::string where = groupThousands(offset + 1);  // 1-based: the first byte is byte 1
   std::string ja = std::string("文字コード ") + name + " として読めないバイト (" + bytes +
-                   ") があります（ファイル先頭から " + where + " バイト目）。";
-  std::string en = (len == 1 ? "Byte " : "Bytes ") + bytes + " at byte offset " + where +
-                   (len == 1 ? " is" : " are") + " not valid " + name + ".";
+                   ") があります（ファイル先頭から " + where + " バイト目）。" + whyJa;
+  std::string en = (len == 1 ? "Byte " : "Bytes ") + bytes + " at byte " + where +
+                   (len == 1 ? " is" : " are") + " not valid " + name + "." +
+                   (whyEn.empty() ? "" : " " + whyEn);
   if (truncated) {
     ja += "ファイルが文字の途中で終わっています。";
     en += " The file ends in the middle of a character.";
   }
-  throw InputError("encoding.invalid", std::move(ja), std::move(en),
-                   Location{lineAt(all, offset), 0});
+  throw InputError("encoding.invalid", std::move(ja), std::move(en), Location{line, 0});
+}
+
+/// As above, for an 8-bit encoding (the line is counted in bytes).
+[[noreturn]] void throwInvalid(std::string_view all, std::size_t offset, std::size_t len,
+                               Encoding enc, bool truncated) {
+  throwInvalid(all, offset, len, enc, truncated, lineAt(all, offset));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,6 +318,192 @@ Scan scanEucJp(std::string_view in, char* out) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// UTF-16, in the same two passes. `begin` skips the BOM; (end - begin) is even.
+
+/// Code unit at s[i] in the byte order kBig says.
+template <bool kBig>
+inline unsigned unitAt(const unsigned char* s, std::size_t i) {
+  return kBig ? (unsigned{s[i]} << 8) | s[i + 1] : s[i] | (unsigned{s[i + 1]} << 8);
+}
+
+/// Mask that is zero on 8 bytes read with memcpy exactly when they are 4 ASCII code units.
+template <bool kBig>
+constexpr std::uint64_t utf16AsciiMask() {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return kBig ? 0xFF80FF80FF80FF80ull : 0x80FF80FF80FF80FFull;
+#else
+  return kBig ? 0x80FF80FF80FF80FFull : 0xFF80FF80FF80FF80ull;
+#endif
+}
+
+/// Writes the 4-byte UTF-8 form of a supplementary code point at p; returns the end.
+inline char* putSupplementary(char* p, char32_t cp) {
+  p[0] = static_cast<char>(0xF0 | (cp >> 18));
+  p[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  p[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  p[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return p + 4;
+}
+
+/// Validates the UTF-16 code units in s[begin, end) and measures their UTF-8 length: the first
+/// unpaired surrogate is the error. Scan::twoByte is set for an unpaired low surrogate, to tell
+/// it from an unpaired high one. Branch-free except at surrogates (rare).
+template <bool kBig>
+Scan measureUtf16(const unsigned char* s, std::size_t begin, std::size_t end) {
+  Scan r;
+  std::size_t len = 0;
+  for (std::size_t i = begin; i < end; i += 2) {
+    const unsigned u = unitAt<kBig>(s, i);
+    if ((u & 0xF800) == 0xD800) {  // a surrogate: high then low make one 4-byte character
+      if (u >= 0xDC00) {
+        r.errorAt = i, r.errorLen = 2, r.twoByte = true;
+        return r;
+      }
+      if (end - i < 4) {
+        r.errorAt = i, r.errorLen = 2, r.truncated = true;
+        return r;
+      }
+      const unsigned next = unitAt<kBig>(s, i + 2);
+      if (next < 0xDC00 || next > 0xDFFF) {
+        r.errorAt = i, r.errorLen = 2;
+        return r;
+      }
+      len += 4;
+      i += 2;
+      continue;
+    }
+    len += 1 + (u >= 0x80) + (u >= 0x800);
+  }
+  r.outLen = len;
+  return r;
+}
+
+/// Writes the UTF-8 form of the UTF-16 code units in s[begin, end), which measureUtf16 found
+/// valid, to out (room for its outLen bytes).
+template <bool kBig>
+void writeUtf16(const unsigned char* s, std::size_t begin, std::size_t end, char* out) {
+  constexpr std::uint64_t kAscii = utf16AsciiMask<kBig>();
+  constexpr std::size_t kLow = kBig ? 1 : 0;  // the byte of a unit that holds an ASCII character
+  std::size_t i = begin;
+  while (i < end) {
+    while (end - i >= 8) {  // 4 ASCII units at a time
+      std::uint64_t w;
+      std::memcpy(&w, s + i, 8);
+      if (w & kAscii) break;
+      out[0] = static_cast<char>(s[i + kLow]);
+      out[1] = static_cast<char>(s[i + 2 + kLow]);
+      out[2] = static_cast<char>(s[i + 4 + kLow]);
+      out[3] = static_cast<char>(s[i + 6 + kLow]);
+      out += 4;
+      i += 8;
+    }
+    if (i == end) break;
+    const unsigned u = unitAt<kBig>(s, i);
+    if (u < 0x80) {
+      *out++ = static_cast<char>(u);
+      i += 2;
+    } else if ((u & 0xF800) != 0xD800) {
+      out = putBmp(out, u);
+      i += 2;
+    } else {
+      const unsigned next = unitAt<kBig>(s, i + 2);
+      out = putSupplementary(out, 0x10000 + ((u - 0xD800) << 10) + (next - 0xDC00));
+      i += 4;
+    }
+  }
+}
+
+/// 1-based line of the code unit at byte `offset` (begin <= offset): the units U+000A, U+000D
+/// U+000A (once) and a lone U+000D before it each end a line.
+template <bool kBig>
+long lineAtUtf16(const unsigned char* s, std::size_t begin, std::size_t end, std::size_t offset) {
+  long line = 1;
+  for (std::size_t i = begin; i + 1 < end && i < offset; i += 2) {
+    const unsigned u = unitAt<kBig>(s, i);
+    if (u == 0x0A) {
+      ++line;
+    } else if (u == 0x0D && !(i + 3 < end && unitAt<kBig>(s, i + 2) == 0x0A)) {
+      ++line;
+    }
+  }
+  return line;
+}
+
+/// Decodes UTF-16 (the BOM, if any, is dropped), or throws "encoding.invalid" at the first
+/// unpaired surrogate or at an odd last byte.
+template <bool kBig>
+std::string decodeUtf16(std::string_view bytes) {
+  const Encoding enc = kBig ? Encoding::Utf16Be : Encoding::Utf16Le;
+  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t begin = bomEncoding(bytes) == enc ? 2 : 0;
+  const std::size_t end = begin + ((bytes.size() - begin) & ~std::size_t{1});
+  const Scan r = measureUtf16<kBig>(s, begin, end);
+  if (r.errorAt != kNoError) {
+    const unsigned u = unitAt<kBig>(s, r.errorAt);
+    const long line = lineAtUtf16<kBig>(s, begin, end, r.errorAt);
+    if (r.twoByte) {
+      throwInvalid(bytes, r.errorAt, 2, enc, false, line,
+                   uPlus(u) + "（下位サロゲート）の前に上位サロゲートがありません。",
+                   uPlus(u) + " is a low surrogate without a high surrogate before it.");
+    }
+    if (r.truncated) throwInvalid(bytes, r.errorAt, 2, enc, true, line);
+    throwInvalid(bytes, r.errorAt, 2, enc, false, line,
+                 uPlus(u) + "（上位サロゲート）の後に下位サロゲートがありません。",
+                 uPlus(u) + " is a high surrogate without a low surrogate after it.");
+  }
+  if (end != bytes.size()) {
+    throwInvalid(bytes, end, 1, enc, false, lineAtUtf16<kBig>(s, begin, end, end),
+                 "ファイルのバイト数が奇数です。UTF-16 は 2 バイトで 1 単位なので、最後の 1 "
+                 "バイトが余っています。",
+                 "The file has an odd number of bytes: UTF-16 uses two bytes per unit, so the "
+                 "last byte is left over.");
+  }
+  std::string out(r.outLen, '\0');
+  writeUtf16<kBig>(s, begin, end, &out[0]);
+  return out;
+}
+
+/// Units below U+0100 in the first KB read as UTF-16 of one byte order, or -1 when that reading
+/// has U+0000 or a control character other than TAB, LF and CR (then it is not UTF-16 text).
+template <bool kBig>
+long utf16Evidence(const unsigned char* s, std::size_t n) {
+  long low = 0;
+  for (std::size_t i = 0; i + 1 < n; i += 2) {
+    const unsigned u = unitAt<kBig>(s, i);
+    if (u < 0x20 && u != 0x09 && u != 0x0A && u != 0x0D) return -1;
+    if (u < 0x100) ++low;
+  }
+  return low;
+}
+
+/// Utf16Le or Utf16Be for UTF-16 text without BOM, judged on its first 1,024 bytes (encoding.h).
+std::optional<Encoding> detectUtf16WithoutBom(std::string_view bytes) {
+  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t n = std::min<std::size_t>(bytes.size(), 1024);
+  if (std::memchr(s, 0, n) == nullptr) return std::nullopt;  // 8-bit text: the usual case
+  const long units = static_cast<long>(n / 2);
+  const long le = utf16Evidence<false>(s, n), be = utf16Evidence<true>(s, n);
+  const long best = std::max(le, be);
+  if (best < 2 || best * 16 < units || le == be) return std::nullopt;
+  return le > be ? Encoding::Utf16Le : Encoding::Utf16Be;
+}
+
+/// Throws "encoding.not-text" for a zip (.xlsx, .docx, .ods) or OLE2 (.xls, .doc) file.
+void rejectWorkbook(std::string_view bytes) {
+  const bool zip = bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4);
+  const bool ole2 = bytes.substr(0, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
+  if (!zip && !ole2) return;
+  throw InputError(
+      "encoding.not-text",
+      "CSV ではなく Excel のブック（.xlsx / .xls）などのファイルのようです。"
+      "Excel で開いて「名前を付けて保存」から「CSV UTF-8（コンマ区切り）」か"
+      "「CSV（コンマ区切り）」を選んで保存し、そのファイルを読み込んでください。",
+      "This looks like an Excel workbook (.xlsx or .xls) or another non-text file, not a CSV "
+      "file. Open it in Excel, use Save As with \"CSV UTF-8 (Comma delimited)\" or \"CSV (Comma "
+      "delimited)\", and load that file.");
+}
+
+// ---------------------------------------------------------------------------------------------
 // CP932 encoding.
 
 /// CP932 bytes for a code point (< 0x100: one byte, else lead << 8 | trail), or -1.
@@ -404,6 +599,10 @@ const char* encodingName(Encoding e) {
       return "shift_jis";
     case Encoding::EucJp:
       return "euc-jp";
+    case Encoding::Utf16Le:
+      return "utf-16le";
+    case Encoding::Utf16Be:
+      return "utf-16be";
   }
   return "utf-8";
 }
@@ -439,11 +638,34 @@ std::optional<Encoding> parseEncodingName(std::string_view name) {
       {"xeucjp", Encoding::EucJp},
       {"cp51932", Encoding::EucJp},
       {"ujis", Encoding::EucJp},
+      {"utf16le", Encoding::Utf16Le},
+      {"utf16", Encoding::Utf16Le},
+      {"unicode", Encoding::Utf16Le},
+      {"ucs2", Encoding::Utf16Le},
+      {"ucs2le", Encoding::Utf16Le},
+      {"utf16be", Encoding::Utf16Be},
+      {"unicodefffe", Encoding::Utf16Be},
+      {"ucs2be", Encoding::Utf16Be},
   };
   for (const auto& entry : kNames) {
     if (key == entry.key) return entry.enc;
   }
   return std::nullopt;
+}
+
+bool isWritable(Encoding e) {
+  return e == Encoding::Utf8Bom || e == Encoding::Utf8 || e == Encoding::ShiftJis;
+}
+
+std::optional<Encoding> bomEncoding(std::string_view bytes) {
+  if (hasUtf8Bom(bytes)) return Encoding::Utf8Bom;
+  if (bytes.size() >= 2 && bytes[0] == '\xFF' && bytes[1] == '\xFE') return Encoding::Utf16Le;
+  if (bytes.size() >= 2 && bytes[0] == '\xFE' && bytes[1] == '\xFF') return Encoding::Utf16Be;
+  return std::nullopt;
+}
+
+Encoding readingEncoding(std::string_view bytes, Encoding chosen) {
+  return bomEncoding(bytes).value_or(chosen);
 }
 
 bool isValidUtf8(std::string_view bytes) {
@@ -452,7 +674,8 @@ bool isValidUtf8(std::string_view bytes) {
 }
 
 Encoding detectEncoding(std::string_view bytes) {
-  if (hasUtf8Bom(bytes)) return Encoding::Utf8Bom;
+  if (const auto bom = bomEncoding(bytes)) return *bom;
+  if (const auto utf16 = detectUtf16WithoutBom(bytes)) return *utf16;
   if (isValidUtf8(bytes)) return Encoding::Utf8;
   const Scan sjis = scanCp932<false>(bytes, nullptr);
   // Valid CP932 without two-byte characters (half-width kana only): CP932 even if valid EUC-JP.
@@ -463,7 +686,9 @@ Encoding detectEncoding(std::string_view bytes) {
   return Encoding::ShiftJis;  // valid CP932, or neither (decoding will say where it breaks)
 }
 
-std::string decodeToUtf8(std::string_view bytes, Encoding enc) {
+std::string decodeToUtf8(std::string_view bytes, Encoding chosen) {
+  rejectWorkbook(bytes);
+  const Encoding enc = readingEncoding(bytes, chosen);
   switch (enc) {
     case Encoding::Utf8:
     case Encoding::Utf8Bom: {
@@ -485,6 +710,10 @@ std::string decodeToUtf8(std::string_view bytes, Encoding enc) {
       }
       return out;
     }
+    case Encoding::Utf16Le:
+      return decodeUtf16<false>(bytes);
+    case Encoding::Utf16Be:
+      return decodeUtf16<true>(bytes);
   }
   return std::string(bytes);
 }
@@ -506,10 +735,15 @@ std::string encodeFromUtf8(std::string_view utf8, Encoding enc) {
     case Encoding::ShiftJis:
       return encodeCp932(utf8);
     case Encoding::EucJp:
+    case Encoding::Utf16Le:
+    case Encoding::Utf16Be:
       break;
   }
-  throw InputError("encoding.unsupported", "文字コード euc-jp での書き出しには対応していません。",
-                   "Writing euc-jp is not supported.");
+  const std::string name = encodingName(enc);
+  throw InputError(
+      "encoding.unsupported",
+      "文字コード " + name + " での書き出しには対応していません（utf-8-bom, utf-8, shift_jis）。",
+      "Writing " + name + " is not supported (utf-8-bom, utf-8, shift_jis).");
 }
 
 }  // namespace pc

@@ -32,7 +32,7 @@ LoadedTable loadTable(std::string_view bytes, std::string_view encodingName_,
                        "「" + std::string(encodingName_) + "」は使えない文字コードです。",
                        "\"" + std::string(encodingName_) + "\" is not a supported encoding.");
     }
-    loaded.encoding = *chosen;
+    loaded.encoding = readingEncoding(bytes, *chosen);  // a BOM wins over the choice
   }
   // UTF-8 is parsed in place once validated; other encodings are decoded to a UTF-8 copy
   // that lives only while the table is built.

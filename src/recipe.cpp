@@ -90,7 +90,7 @@ std::string encodingValue(const json& value, const std::string& key, bool input)
   const std::string name = stringValue(value, key);
   if (input && name == "auto") return name;
   const auto encoding = parseEncodingName(name);
-  if (!encoding || (!input && *encoding == Encoding::EucJp)) {
+  if (!encoding || (!input && !isWritable(*encoding))) {
     invalid(key, "「" + name + "」は使えない文字コードです（utf-8-bom, utf-8, shift_jis）。",
             "\"" + name + "\" is not a supported encoding (utf-8-bom, utf-8, shift_jis).");
   }
@@ -148,9 +148,11 @@ Recipe parseRecipe(std::string_view text) {
   try {
     doc = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
+    // nlohmann's byte is 1-based (the byte it stopped at), as the encoding errors count.
+    const std::string at = std::to_string(e.byte);
     throw InputError("recipe.syntax",
-                     "レシピがJSONとして読めません（" + std::to_string(e.byte) + " バイト目）。",
-                     "The recipe is not valid JSON (at byte " + std::to_string(e.byte) + ").");
+                     "レシピがJSONとして読めません（先頭から " + at + " バイト目）。",
+                     "The recipe is not valid JSON (at byte " + at + ").");
   }
   if (!doc.is_object())
     invalid("(top)", "JSONオブジェクトである必要があります。", "must be a JSON object.");

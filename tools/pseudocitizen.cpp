@@ -243,7 +243,7 @@ int runSynth(int argc, char** argv) {
   if (flags.count("--drop")) recipe.drop = splitList(flags["--drop"]);
   if (flags.count("--output-encoding")) {
     const auto encoding = pc::parseEncodingName(flags["--output-encoding"]);
-    if (!encoding || *encoding == pc::Encoding::EucJp)
+    if (!encoding || !pc::isWritable(*encoding))
       throw UsageError{"--output-encoding must be utf-8-bom, utf-8 or shift_jis"};
     recipe.outputEncoding = pc::encodingName(*encoding);
   }

@@ -42,6 +42,33 @@ std::string u8(char32_t cp) {
   return s;
 }
 
+// UTF-16 of UTF-8 text (little- or big-endian, no BOM), written here independently of the code
+// under test: the code points are read back from the UTF-8 by hand.
+std::string u16(const std::string& utf8, bool big = false) {
+  std::string out;
+  auto unit = [&](unsigned u) {
+    const char hi = static_cast<char>(u >> 8), lo = static_cast<char>(u & 0xFF);
+    out += big ? hi : lo;
+    out += big ? lo : hi;
+  };
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto b = static_cast<unsigned char>(utf8[i]);
+    const std::size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (utf8[i + k] & 0x3F);
+    if (cp >= 0x10000) {
+      unit(0xD800 + ((cp - 0x10000) >> 10));
+      unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
+    } else {
+      unit(cp);
+    }
+    i += len;
+  }
+  return out;
+}
+
+const std::string kBomLe = "\xFF\xFE", kBomBe = "\xFE\xFF";
+
 std::string sjis(unsigned code) {
   return code < 0x100 ? bytes({static_cast<int>(code)})
                       : bytes({static_cast<int>(code >> 8), static_cast<int>(code & 0xFF)});
@@ -71,9 +98,26 @@ TEST_CASE("encoding names") {
   CHECK(std::string(pc::encodingName(Encoding::Utf8Bom)) == "utf-8-bom");
   CHECK(std::string(pc::encodingName(Encoding::ShiftJis)) == "shift_jis");
   CHECK(std::string(pc::encodingName(Encoding::EucJp)) == "euc-jp");
-  for (Encoding e : {Encoding::Utf8, Encoding::Utf8Bom, Encoding::ShiftJis, Encoding::EucJp}) {
+  CHECK(std::string(pc::encodingName(Encoding::Utf16Le)) == "utf-16le");
+  CHECK(std::string(pc::encodingName(Encoding::Utf16Be)) == "utf-16be");
+  for (Encoding e : {Encoding::Utf8, Encoding::Utf8Bom, Encoding::ShiftJis, Encoding::EucJp,
+                     Encoding::Utf16Le, Encoding::Utf16Be}) {
     CHECK(pc::parseEncodingName(pc::encodingName(e)) == e);
   }
+  // "UTF-16" and "Unicode" are little-endian, as Windows and Excel mean them.
+  for (const char* name : {"utf-16", "UTF16", "Unicode", "UTF-16LE", "utf_16le", "ucs-2"}) {
+    CAPTURE(name);
+    CHECK(pc::parseEncodingName(name) == Encoding::Utf16Le);
+  }
+  CHECK(pc::parseEncodingName("UTF-16BE") == Encoding::Utf16Be);
+  CHECK(pc::parseEncodingName("unicodeFFFE") == Encoding::Utf16Be);
+  // Output is UTF-8 with or without BOM or Shift_JIS; the others are read only.
+  CHECK(pc::isWritable(Encoding::Utf8Bom));
+  CHECK(pc::isWritable(Encoding::Utf8));
+  CHECK(pc::isWritable(Encoding::ShiftJis));
+  CHECK_FALSE(pc::isWritable(Encoding::EucJp));
+  CHECK_FALSE(pc::isWritable(Encoding::Utf16Le));
+  CHECK_FALSE(pc::isWritable(Encoding::Utf16Be));
   CHECK(pc::parseEncodingName("UTF8") == Encoding::Utf8);
   CHECK(pc::parseEncodingName("UTF-8N") == Encoding::Utf8);
   CHECK(pc::parseEncodingName("utf-8-sig") == Encoding::Utf8Bom);
@@ -86,7 +130,8 @@ TEST_CASE("encoding names") {
   CHECK(pc::parseEncodingName("euc_jp") == Encoding::EucJp);
   CHECK_FALSE(pc::parseEncodingName("latin1").has_value());
   CHECK_FALSE(pc::parseEncodingName("").has_value());
-  CHECK_FALSE(pc::parseEncodingName("utf-16").has_value());
+  CHECK_FALSE(pc::parseEncodingName("utf-32").has_value());
+  CHECK_FALSE(pc::parseEncodingName("utf-16x").has_value());
 }
 
 TEST_CASE("detectEncoding") {
@@ -111,7 +156,6 @@ TEST_CASE("detectEncoding") {
 
   // Neither: reported as Shift_JIS so that decoding names the bytes.
   CHECK(pc::detectEncoding(bytes({0x41, 0xFF, 0xFE, 0x41})) == Encoding::ShiftJis);
-  CHECK(pc::detectEncoding(bytes({0xFF, 0xFE, 0x41, 0x00})) == Encoding::ShiftJis);
 }
 
 TEST_CASE("isValidUtf8 is strict") {
@@ -210,7 +254,7 @@ TEST_CASE("invalid CP932 bytes are errors") {
   const pc::InputError truncated = decodeError("abc\x82", Encoding::ShiftJis);
   CHECK(truncated.code() == "encoding.invalid");
   CHECK(truncated.en() ==
-        "Byte 0x82 at byte offset 3 is not valid shift_jis. The file ends in the middle of a "
+        "Byte 0x82 at byte 4 is not valid shift_jis. The file ends in the middle of a "
         "character.");
 }
 
@@ -219,7 +263,7 @@ TEST_CASE("decoding errors name the line, offset and bytes") {
       decodeError("id,name\r\n1,a\r\n2,\x85\x40\r\n3,c\r\n", Encoding::ShiftJis);
   CHECK(crlf.code() == "encoding.invalid");
   CHECK(crlf.where().line == 3);
-  CHECK(crlf.en() == "Bytes 0x85 0x40 at byte offset 16 are not valid shift_jis.");
+  CHECK(crlf.en() == "Bytes 0x85 0x40 at byte 17 are not valid shift_jis.");
 
   CHECK(decodeError("a\nb\nc\n\x80", Encoding::ShiftJis).where().line == 4);
   CHECK(decodeError("a\rb\r\x80", Encoding::ShiftJis).where().line == 3);      // lone CR
@@ -228,22 +272,27 @@ TEST_CASE("decoding errors name the line, offset and bytes") {
   // A valid two-byte character before the error does not disturb the count.
   CHECK(decodeError("\x82\xA0\n\x82\xA0\r\n\xFF", Encoding::ShiftJis).where().line == 3);
 
+  // Byte numbers are 1-based: 1,234 bytes of 'x', then the bad pair from byte 1,235.
   const pc::InputError big = decodeError(std::string(1234, 'x') + "\x85\x40", Encoding::ShiftJis);
   CHECK(big.where().line == 1);
   CHECK(big.ja() ==
-        "文字コード shift_jis として読めないバイト (0x85 0x40) があります（ファイル先頭から 1,234 "
+        "文字コード shift_jis として読めないバイト (0x85 0x40) があります（ファイル先頭から 1,235 "
         "バイト目）。");
-  CHECK(big.en() == "Bytes 0x85 0x40 at byte offset 1,234 are not valid shift_jis.");
+  CHECK(big.en() == "Bytes 0x85 0x40 at byte 1,235 are not valid shift_jis.");
+  const pc::InputError first = decodeError("\xFF,a\r\n", Encoding::ShiftJis);
+  CHECK(first.ja() ==
+        "文字コード shift_jis として読めないバイト (0xFF) があります（ファイル先頭から 1 "
+        "バイト目）。");
+  CHECK(first.en() == "Byte 0xFF at byte 1 is not valid shift_jis.");
 
   const pc::InputError utf8 = decodeError("ab\r\nc\xC0\x80", Encoding::Utf8);
   CHECK(utf8.code() == "encoding.invalid");
   CHECK(utf8.where().line == 2);
-  CHECK(utf8.en() == "Bytes 0xC0 0x80 at byte offset 5 are not valid utf-8.");
+  CHECK(utf8.en() == "Bytes 0xC0 0x80 at byte 6 are not valid utf-8.");
   const pc::InputError surrogate = decodeError("\xEF\xBB\xBFx\n\xED\xA0\x80", Encoding::Utf8Bom);
   CHECK(surrogate.where().line == 2);
-  CHECK(surrogate.en() == "Bytes 0xED 0xA0 0x80 at byte offset 5 are not valid utf-8.");
-  CHECK(decodeError("\x80", Encoding::Utf8).en() ==
-        "Byte 0x80 at byte offset 0 is not valid utf-8.");
+  CHECK(surrogate.en() == "Bytes 0xED 0xA0 0x80 at byte 6 are not valid utf-8.");
+  CHECK(decodeError("\x80", Encoding::Utf8).en() == "Byte 0x80 at byte 1 is not valid utf-8.");
 }
 
 TEST_CASE("every canonical CP932 sequence survives decode + encode; duplicates are as documented") {
@@ -473,5 +522,188 @@ TEST_CASE("EUC-JP decoding (JIS X 0208, NEC row 13, half-width kana)") {
   }
   const pc::InputError e = decodeError("a\nb\n\x8F\xB0\xA1", Encoding::EucJp);
   CHECK(e.where().line == 3);
-  CHECK(e.en() == "Byte 0x8F at byte offset 4 is not valid euc-jp.");
+  CHECK(e.en() == "Byte 0x8F at byte 5 is not valid euc-jp.");
+}
+
+TEST_CASE("UTF-16 decoding: both byte orders, BOM dropped, surrogate pairs joined") {
+  // Kanji, kana, half-width kana, a gaiji code point, and 𠮷 (U+20BB7, as in 𠮷野) and 😀,
+  // which need surrogate pairs.
+  const std::string text =
+      "住民番号\t氏名\t備考\r\n1\t𠮷野　花子\t\"ｶﾅ ok\r\n😀\"\r\n2\t髙橋\t\xEE\x80\x80~\\\r\n";
+  CHECK(pc::decodeToUtf8(kBomLe + u16(text), Encoding::Utf16Le) == text);
+  CHECK(pc::decodeToUtf8(kBomBe + u16(text, true), Encoding::Utf16Be) == text);
+  CHECK(pc::decodeToUtf8(u16(text), Encoding::Utf16Le) == text);  // told, no BOM
+  CHECK(pc::decodeToUtf8(u16(text, true), Encoding::Utf16Be) == text);
+  CHECK(pc::decodeToUtf8(kBomLe, Encoding::Utf16Le).empty());
+  CHECK(pc::decodeToUtf8("", Encoding::Utf16Le).empty());
+  // Every UTF-8 length: U+007F, U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+FFFF, U+10000,
+  // U+10FFFF.
+  for (char32_t cp :
+       {0x7Fu, 0x80u, 0x7FFu, 0x800u, 0xD7FFu, 0xE000u, 0xFFFFu, 0x10000u, 0x10FFFFu}) {
+    CAPTURE(static_cast<std::uint32_t>(cp));
+    CHECK(pc::decodeToUtf8(kBomLe + u16(u8(cp)), Encoding::Utf16Le) == u8(cp));
+    CHECK(pc::decodeToUtf8(kBomBe + u16(u8(cp), true), Encoding::Utf16Be) == u8(cp));
+  }
+  // The 4-units-at-a-time ASCII path, wherever the non-ASCII characters fall.
+  for (std::size_t pad = 0; pad < 20; ++pad) {
+    const std::string mixed = std::string(pad, 'a') + "あ" + std::string(pad, 'b') + "é\n" +
+                              std::string(pad % 7, 'c') + "😀" + std::string(pad % 5, 'd');
+    CAPTURE(pad);
+    CHECK(pc::decodeToUtf8(kBomLe + u16(mixed), Encoding::Utf16Le) == mixed);
+    CHECK(pc::decodeToUtf8(u16(mixed, true), Encoding::Utf16Be) == mixed);
+  }
+}
+
+TEST_CASE("UTF-16 errors: unpaired surrogates and an odd byte count, with byte and line") {
+  // A high surrogate followed by 'A': bytes 5-6 of the file (after the BOM and "x").
+  const pc::InputError high =
+      decodeError(kBomLe + u16("x") + bytes({0x3D, 0xD8, 0x41, 0x00}), Encoding::Utf16Le);
+  CHECK(high.code() == "encoding.invalid");
+  CHECK(high.where().line == 1);
+  CHECK(high.en() ==
+        "Bytes 0x3D 0xD8 at byte 5 are not valid utf-16le. U+D83D is a high surrogate without a "
+        "low surrogate after it.");
+  CHECK(high.ja() ==
+        "文字コード utf-16le として読めないバイト (0x3D 0xD8) があります（ファイル先頭から 5 "
+        "バイト目）。U+D83D（上位サロゲート）の後に下位サロゲートがありません。");
+
+  // Two high surrogates in a row: the first is unpaired.
+  CHECK(decodeError(bytes({0xD8, 0x3D, 0xD8, 0x3D, 0xDE, 0x00}), Encoding::Utf16Be).en() ==
+        "Bytes 0xD8 0x3D at byte 1 are not valid utf-16be. U+D83D is a high surrogate without a "
+        "low surrogate after it.");
+
+  // A low surrogate alone, on line 3. 上 (U+4E0A) has a 0x0A byte that is not a line end.
+  const pc::InputError low =
+      decodeError(kBomLe + u16("上\r\n上\r\n上") + bytes({0x00, 0xDE}), Encoding::Utf16Le);
+  CHECK(low.where().line == 3);
+  CHECK(low.en() ==
+        "Bytes 0x00 0xDE at byte 17 are not valid utf-16le. U+DE00 is a low surrogate without a "
+        "high surrogate before it.");
+  CHECK(low.ja().find("U+DE00（下位サロゲート）の前に上位サロゲートがありません。") !=
+        std::string::npos);
+
+  // The file ends after a high surrogate.
+  const pc::InputError cut =
+      decodeError(kBomBe + u16("a\nb\n", true) + bytes({0xD8, 0x3D}), Encoding::Utf16Be);
+  CHECK(cut.where().line == 3);
+  CHECK(cut.en() ==
+        "Bytes 0xD8 0x3D at byte 11 are not valid utf-16be. The file ends in the middle of a "
+        "character.");
+
+  // An odd number of bytes: the last one is named, 1-based, on its line (lone CR ends line 1).
+  const pc::InputError odd = decodeError(kBomLe + u16("a\rbc") + "d", Encoding::Utf16Le);
+  CHECK(odd.where().line == 2);
+  CHECK(odd.en() ==
+        "Byte 0x64 at byte 11 is not valid utf-16le. The file has an odd number of bytes: UTF-16 "
+        "uses two bytes per unit, so the last byte is left over.");
+  CHECK(odd.ja() ==
+        "文字コード utf-16le として読めないバイト (0x64) があります（ファイル先頭から 11 "
+        "バイト目）。ファイルのバイト数が奇数です。UTF-16 は 2 バイトで 1 単位なので、最後の 1 "
+        "バイトが余っています。");
+  // The first problem in the file is the one reported.
+  CHECK(decodeError(u16("ab") + bytes({0x00, 0xDC}) + "x", Encoding::Utf16Le)
+            .en()
+            .find("at byte 5") != std::string::npos);
+}
+
+TEST_CASE("UTF-16 is read, never written") {
+  for (Encoding e : {Encoding::Utf16Le, Encoding::Utf16Be}) {
+    try {
+      pc::encodeFromUtf8("abc", e);
+      FAIL("no exception");
+    } catch (const pc::InputError& err) {
+      CHECK(err.code() == "encoding.unsupported");
+      CHECK(err.en() == std::string("Writing ") + pc::encodingName(e) +
+                            " is not supported (utf-8-bom, utf-8, shift_jis).");
+    }
+  }
+}
+
+TEST_CASE("detection order: BOM, UTF-16 by zero bytes, UTF-8 (ASCII too), CP932, EUC-JP") {
+  const std::string csv = "住民番号,氏名,生年月日\r\n1,山田太郎,昭和45年3月1日\r\n";
+  // 1. A BOM decides, even over content that would be valid in another encoding.
+  CHECK(pc::detectEncoding(kBomLe + u16(csv)) == Encoding::Utf16Le);
+  CHECK(pc::detectEncoding(kBomBe + u16(csv, true)) == Encoding::Utf16Be);
+  CHECK(pc::detectEncoding(kBomLe) == Encoding::Utf16Le);
+  CHECK(pc::detectEncoding(kBomLe + "A") == Encoding::Utf16Le);  // decoding says: odd count
+  CHECK(pc::detectEncoding("\xEF\xBB\xBF" + kHeaderSjis) == Encoding::Utf8Bom);
+  CHECK(pc::bomEncoding("\xEF\xBB\xBFx") == Encoding::Utf8Bom);
+  CHECK(pc::bomEncoding(kBomLe) == Encoding::Utf16Le);
+  CHECK(pc::bomEncoding(kBomBe) == Encoding::Utf16Be);
+  CHECK_FALSE(pc::bomEncoding("\xEF\xBB").has_value());
+  CHECK_FALSE(pc::bomEncoding("\xFF").has_value());
+  CHECK_FALSE(pc::bomEncoding(kHeaderSjis).has_value());
+
+  // 2. UTF-16 without BOM, from the zero bytes of ASCII characters in the first KB.
+  CHECK(pc::detectEncoding(u16(csv)) == Encoding::Utf16Le);
+  CHECK(pc::detectEncoding(u16(csv, true)) == Encoding::Utf16Be);
+  CHECK(pc::detectEncoding(u16("id,name\r\n1,abc\r\n")) == Encoding::Utf16Le);
+  CHECK(pc::detectEncoding(u16("id,name\r\n1,abc\r\n", true)) == Encoding::Utf16Be);
+  std::string long16;  // a big file: only the first KB is looked at
+  for (int k = 0; k < 2000; ++k) long16 += csv;
+  CHECK(pc::detectEncoding(u16(long16)) == Encoding::Utf16Le);
+  // 一 (U+4E00) has a zero byte in the "wrong" place; the ASCII still decides.
+  CHECK(pc::detectEncoding(u16("一丁目,一番地\r\n")) == Encoding::Utf16Le);
+  CHECK(pc::detectEncoding(u16("一丁目,一番地\r\n", true)) == Encoding::Utf16Be);
+  // Not UTF-16: a stray NUL in 8-bit text, NUL padding, other control characters.
+  std::string stray = std::string(100, 'a') + '\0' + std::string(100, 'b');
+  CHECK(pc::detectEncoding(stray) == Encoding::Utf8);
+  CHECK(pc::detectEncoding(kHeaderSjis + std::string(64, '\0')) == Encoding::ShiftJis);
+  CHECK(pc::detectEncoding(std::string("a\0\x01\0b\0", 6)) == Encoding::Utf8);
+  // Japanese-only text without a single ASCII character has no zero byte: not recognised (the
+  // documented limit), and it is not valid UTF-8 or CP932 either, so decoding will say so.
+  CHECK(pc::detectEncoding(u16("住民番号氏名")) != Encoding::Utf16Le);
+
+  // 3. Strict UTF-8; pure ASCII and an empty file are UTF-8.
+  CHECK(pc::detectEncoding("id,age\r\n1,42\r\n") == Encoding::Utf8);
+  CHECK(pc::detectEncoding("") == Encoding::Utf8);
+  CHECK(pc::detectEncoding(csv) == Encoding::Utf8);
+  // The documented ambiguity: "ﾃｽ" in CP932 (C3 BD) is also UTF-8 "ý".
+  CHECK(pc::detectEncoding("a,\xC3\xBD\r\n") == Encoding::Utf8);
+
+  // 4. CP932 (kanji with half-width kana and gaiji), then EUC-JP.
+  const std::string register_ = kHeaderSjis + ",\xB6\xC5\r\n" +  // 住民番号,氏名,ｶﾅ
+                                "1,\x8E\x52\x93\x63,\xD4\xCF\xC0\xDE\r\n" +  // 1,山田,ﾔﾏﾀﾞ
+                                "2,\xF0\x40\x93\x63,\xB1\xB2\r\n";           // 2,<gaiji>田,ｱｲ
+  CHECK(pc::detectEncoding(register_) == Encoding::ShiftJis);
+  CHECK(pc::decodeToUtf8(register_, Encoding::ShiftJis) ==
+        kHeaderUtf8 + ",ｶﾅ\r\n1,山田,ﾔﾏﾀﾞ\r\n2," + u8(0xE000) + "田,ｱｲ\r\n");
+  CHECK(pc::encodeFromUtf8(pc::decodeToUtf8(register_, Encoding::ShiftJis), Encoding::ShiftJis) ==
+        register_);
+  CHECK(pc::detectEncoding(kHeaderEuc + "\n") == Encoding::EucJp);
+}
+
+TEST_CASE("a BOM wins over the chosen encoding") {
+  const std::string text = kHeaderUtf8 + "\r\n1,山田\r\n";
+  const std::string utf8Bom = "\xEF\xBB\xBF" + text;
+  // Last month's recipe says shift_jis; this month's file was saved as "CSV UTF-8".
+  CHECK(pc::readingEncoding(utf8Bom, Encoding::ShiftJis) == Encoding::Utf8Bom);
+  CHECK(pc::decodeToUtf8(utf8Bom, Encoding::ShiftJis) == text);
+  CHECK(pc::decodeToUtf8(utf8Bom, Encoding::EucJp) == text);
+  CHECK(pc::decodeToUtf8(utf8Bom, Encoding::Utf16Le) == text);
+  CHECK(pc::readingEncoding(utf8Bom, Encoding::Utf8) == Encoding::Utf8Bom);
+  for (Encoding chosen : {Encoding::Utf8, Encoding::ShiftJis, Encoding::Utf16Be}) {
+    CAPTURE(pc::encodingName(chosen));
+    CHECK(pc::readingEncoding(kBomLe + u16(text), chosen) == Encoding::Utf16Le);
+    CHECK(pc::decodeToUtf8(kBomLe + u16(text), chosen) == text);
+    CHECK(pc::decodeToUtf8(kBomBe + u16(text, true), chosen) == text);
+  }
+  // Without a BOM the choice stands.
+  CHECK(pc::readingEncoding(kHeaderSjis, Encoding::EucJp) == Encoding::EucJp);
+  CHECK(pc::readingEncoding(u16(text), Encoding::Utf16Be) == Encoding::Utf16Be);
+}
+
+TEST_CASE("an Excel workbook instead of a CSV says so") {
+  const std::string xlsx =
+      std::string("PK\x03\x04\x14\x00\x06\x00", 8) + "\x88\xFF\x00\x01" + "[Content_Types].xml";
+  const std::string xls = std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0", 12);
+  for (const std::string& file : {xlsx, xls}) {
+    for (Encoding e : {pc::detectEncoding(file), Encoding::Utf8, Encoding::ShiftJis}) {
+      CAPTURE(pc::encodingName(e));
+      const pc::InputError err = decodeError(file, e);
+      CHECK(err.code() == "encoding.not-text");
+      CHECK(err.ja().find("CSV UTF-8") != std::string::npos);
+      CHECK(err.en().find("Excel workbook") != std::string::npos);
+    }
+  }
 }

@@ -106,3 +106,73 @@ TEST_CASE("a table run once, its dropped columns emptied first, gives the same f
                   .at(0)
                   .empty());
 }
+
+TEST_CASE("Excel's \"Unicode テキスト\" (UTF-16LE with BOM, tab-separated) is read like any file") {
+  // UTF-16LE of UTF-8 text, with surrogate pairs, written here independently of the decoder.
+  auto utf16le = [](const std::string& utf8) {
+    std::string out = "\xFF\xFE";
+    auto unit = [&](unsigned u) {
+      out += static_cast<char>(u & 0xFF);
+      out += static_cast<char>(u >> 8);
+    };
+    for (std::size_t i = 0; i < utf8.size();) {
+      const auto b = static_cast<unsigned char>(utf8[i]);
+      const std::size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+      unsigned cp = len == 1 ? b : len == 2 ? (b & 0x1Fu) : len == 3 ? (b & 0x0Fu) : (b & 0x07u);
+      for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (utf8[i + k] & 0x3Fu);
+      if (cp >= 0x10000) {
+        unit(0xD800 + ((cp - 0x10000) >> 10));
+        unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
+      } else {
+        unit(cp);
+      }
+      i += len;
+    }
+    return out;
+  };
+  const std::string text =
+      "住民番号\t氏名\t性別\t生年月日\t中学校区\t備考\r\n"
+      "1\t山田　太郎\t男\t昭和45年3月1日\t北中学校区\t\"要連絡\r\n(家族と同居)\"\r\n"
+      "2\t𠮷野　花子\t女\tH2.4.1\t南中学校区\t\r\n"
+      "3\t髙橋　一郎\t男\t令和元年5月1日\t北中学校区\t\"電話は\"\"夕方\"\"に\"\r\n";
+  const std::vector<std::vector<std::string>> want = {
+      {"住民番号", "氏名", "性別", "生年月日", "中学校区", "備考"},
+      {"1", "山田　太郎", "男", "昭和45年3月1日", "北中学校区", "要連絡\r\n(家族と同居)"},
+      {"2", "𠮷野　花子", "女", "H2.4.1", "南中学校区", ""},
+      {"3", "髙橋　一郎", "男", "令和元年5月1日", "北中学校区", "電話は\"夕方\"に"},
+  };
+  const std::string bytes = utf16le(text);
+  const pc::LoadedTable loaded = pc::loadTable(bytes);
+  CHECK(loaded.encoding == pc::Encoding::Utf16Le);
+  CHECK(loaded.delimiter == '\t');
+  CHECK(cells(loaded.table) == want);
+  const std::vector<pc::RoleSuggestion> roles = pc::suggestRoles(loaded.table);
+  REQUIRE(roles.size() == 6);
+  CHECK(roles[3].type == "date");
+  CHECK(roles[3].role == "date-to-age");
+  CHECK(pc::inspectJson(loaded, "2026-04-01").find("\"encoding\":\"utf-16le\"") !=
+        std::string::npos);
+
+  // Chosen by name, or chosen wrongly: the BOM decides, and the table is the same.
+  for (const char* name : {"utf-16", "unicode", "utf-16le", "shift_jis", "utf-8"}) {
+    CAPTURE(name);
+    const pc::LoadedTable again = pc::loadTable(bytes, name);
+    CHECK(again.encoding == pc::Encoding::Utf16Le);
+    CHECK(cells(again.table) == want);
+  }
+  // Without its BOM it is still recognised, by the zero bytes of the tabs and digits.
+  const pc::LoadedTable bare = pc::loadTable(bytes.substr(2));
+  CHECK(bare.encoding == pc::Encoding::Utf16Le);
+  CHECK(cells(bare.table) == want);
+  // Cut in the middle of 𠮷: the error names the byte and the line.
+  const std::size_t cut = bytes.find("\x42\xD8");  // high surrogate of U+20BB7, little-endian
+  REQUIRE(cut != std::string::npos);
+  try {
+    pc::loadTable(bytes.substr(0, cut + 2) + bytes.substr(cut + 4));
+    FAIL("no error");
+  } catch (const pc::InputError& e) {
+    CHECK(e.code() == "encoding.invalid");
+    CHECK(e.where().line == 4);
+    CHECK(e.en().find("at byte " + std::to_string(cut + 1) + " ") != std::string::npos);
+  }
+}

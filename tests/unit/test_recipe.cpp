@@ -96,3 +96,19 @@ TEST_CASE("every mistake names its key") {
   CHECK(errorOf(R"([1, 2])").find("JSON object") != std::string::npos);
   CHECK(errorOf(R"({"seed": )").rfind("recipe.syntax", 0) == 0);
 }
+
+TEST_CASE("recipe JSON errors and encodings name what the encoding module names") {
+  // The byte is 1-based, as in the encoding errors: '}' is the 6th byte of {"a":}.
+  CHECK(errorOf(R"({"a":})") == "recipe.syntax: The recipe is not valid JSON (at byte 6).");
+  try {
+    pc::parseRecipe("x");
+    FAIL("no error");
+  } catch (const pc::InputError& e) {
+    CHECK(e.ja() == "レシピがJSONとして読めません（先頭から 1 バイト目）。");
+  }
+  // UTF-16 is an input encoding only.
+  CHECK(pc::parseRecipe(R"({"inputEncoding": "utf-16"})").inputEncoding == "utf-16le");
+  CHECK(pc::parseRecipe(R"({"inputEncoding": "UTF-16BE"})").inputEncoding == "utf-16be");
+  CHECK(errorOf(R"({"outputEncoding": "utf-16le"})").find("\"outputEncoding\"") !=
+        std::string::npos);
+}
