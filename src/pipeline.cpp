@@ -66,12 +66,16 @@ std::vector<RoleSuggestion> suggestRoles(const Table& table) {
   return out;
 }
 
-Recipe suggestRecipe(const LoadedTable& loaded, const std::string& today) {
+namespace {
+
+/// The suggested recipe from roles already suggested (profiling a table is a pass over it).
+Recipe recipeFromSuggestions(const LoadedTable& loaded, const std::string& today,
+                             const std::vector<RoleSuggestion>& suggestions) {
   Recipe recipe;
   recipe.inputEncoding = encodingName(loaded.encoding);
   recipe.referenceDate = today;
   std::vector<std::string> roles;
-  for (const auto& suggestion : suggestRoles(loaded.table)) roles.push_back(suggestion.role);
+  for (const auto& suggestion : suggestions) roles.push_back(suggestion.role);
   // Sex and birth date swapped together keep every district's population pyramid exact.
   std::string sex, birth;
   for (std::size_t c = 0; c < roles.size(); ++c) {
@@ -88,6 +92,12 @@ Recipe suggestRecipe(const LoadedTable& loaded, const std::string& today) {
       if (roles[c] == "drop") recipe.drop.push_back(loaded.table.names[c]);
     return recipe;
   }
+}
+
+}  // namespace
+
+Recipe suggestRecipe(const LoadedTable& loaded, const std::string& today) {
+  return recipeFromSuggestions(loaded, today, suggestRoles(loaded.table));
 }
 
 std::string inspectJson(const LoadedTable& loaded, const std::string& today,
@@ -122,7 +132,8 @@ std::string inspectJson(const LoadedTable& loaded, const std::string& today,
     preview.push_back(row);
   }
   doc["preview"] = preview;
-  doc["recipe"] = OrderedJson::parse(recipeToJson(suggestRecipe(loaded, today)));
+  doc["recipe"] =
+      OrderedJson::parse(recipeToJson(recipeFromSuggestions(loaded, today, suggestions)));
   return doc.dump();
 }
 

@@ -187,7 +187,8 @@ bool sameBytes(std::string_view a, std::string_view b) {
 // probes — so the cache misses of a large column overlap.
 class DistinctSet {
  public:
-  /// Adds every cell of `column` (which must outlive the set's use).
+  /// Adds every cell of `column` (which must outlive the set's use). The set is read-only after
+  /// (value, count, size).
   void build(const TextColumn& column) {
     arena_.clear();
     key_end_.assign(1, 0);
@@ -196,6 +197,20 @@ class DistinctSet {
     slots_.assign(kInitialSlots, 0);
     mask_ = slots_.size() - 1;
     const std::size_t rows = column.size();
+    if (column.isDictionary()) {
+      // The column already knows its distinct values: count their codes.
+      std::vector<uint32_t> counts(column.dictionarySize(), 0);
+      for (std::size_t r = 0; r < rows; ++r) ++counts[column.code(r)];
+      for (uint32_t code = 0; code < counts.size(); ++code) {
+        if (counts[code] == 0) continue;
+        const std::string_view cell = column.value(code);
+        arena_.append(cell);
+        key_end_.push_back(static_cast<uint32_t>(arena_.size()));
+        count_.push_back(counts[code]);
+        hash_.push_back(hashBytes(cell));
+      }
+      return;
+    }
     constexpr std::size_t kBatch = 16;
     std::string_view cells[kBatch];
     uint64_t hashes[kBatch];
