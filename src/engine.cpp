@@ -679,14 +679,15 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
       const TextColumn& in = table.columns[plan.index];
       TextColumn column;
       column.reserve(releasedRows.size(), in.byteSize());
+      CellCopier copier(in, column);
       std::string cell;
       for (const uint32_t r : releasedRows) {
         if (plan.kind == Kind::Key) {
-          column.push(in.at(index.members[releasedCluster[clusterOfRow[r]]].front()));
+          copier.copy(index.members[releasedCluster[clusterOfRow[r]]].front());
         } else if (plan.kind == Kind::Number && !plan.number.missing[r]) {
           column.push(cell = formatUnits(plan.number.units[r], plan.number.scale));
         } else {
-          column.push(in.at(r));
+          copier.copy(r);
         }
       }
       original.names.push_back(plan.outName);
@@ -714,8 +715,9 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
       for (const Group& group : groups)
         for (std::size_t p = group.begin; p < group.end; ++p)
           clusterOfPosition[p] = static_cast<uint32_t>(group.cluster);
+      CellCopier copier(in, column);
       for (std::size_t r = 0; r < released; ++r)
-        column.push(in.at(keyRow[clusterOfPosition[outputOrder[r]]]));
+        copier.copy(keyRow[clusterOfPosition[outputOrder[r]]]);
     } else if (plan.kind == Kind::Text) {
       const std::vector<uint32_t>& source =
           plan.treatment == "keep" ? layout : permutation(plan.permKey);
@@ -745,7 +747,8 @@ EngineResult runEngine(const Table& table, const Recipe& recipe, const ProgressF
         for (std::size_t r = 0; r < released; ++r) column.push(dictionary[codes[outputOrder[r]]]);
       } else {
         column.reserve(released, in.byteSize());
-        for (std::size_t r = 0; r < released; ++r) column.push(in.at(source[outputOrder[r]]));
+        CellCopier copier(in, column);
+        for (std::size_t r = 0; r < released; ++r) copier.copy(source[outputOrder[r]]);
       }
     } else {
       // Numbers: values by position (swapped or in place), then noise and exact rounding per group.

@@ -4,6 +4,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <unordered_map>
+#include <utility>
 
 #include "clusters.h"
 #include "profile.h"
@@ -43,18 +45,110 @@ std::optional<int64_t> unitsOf(std::string_view cell, int scale,
   return units;
 }
 
-NumberStats numberStats(const TextColumn& column, const std::vector<std::size_t>& rows, int scale,
-                        const std::optional<Date>& ageAtDate, std::size_t& unreadable) {
+/// A column's cells read as units (unitsOf), each distinct value of a dictionary column once.
+class UnitsReader {
+ public:
+  enum State : uint8_t { kUnknown, kValue, kMissing, kUnreadable };
+
+  UnitsReader(const TextColumn& column, int scale, std::optional<Date> ageAtDate)
+      : column_(&column), scale_(scale), ageAt_(ageAtDate) {
+    if (column.isDictionary()) {
+      state_.assign(column.dictionarySize(), kUnknown);
+      units_.assign(column.dictionarySize(), 0);
+    }
+  }
+
+  /// The state of row r's cell; its units in `units` when kValue.
+  State read(std::size_t row, int64_t& units) {
+    if (!column_->isDictionary()) return readCell(column_->at(row), units);
+    const uint32_t code = column_->code(row);
+    if (state_[code] == kUnknown) state_[code] = readCell(column_->value(code), units_[code]);
+    units = units_[code];
+    return static_cast<State>(state_[code]);
+  }
+
+ private:
+  State readCell(std::string_view cell, int64_t& units) const {
+    const auto value = unitsOf(cell, scale_, ageAt_);
+    if (value) {
+      units = *value;
+      return kValue;
+    }
+    return isMissingToken(cell) ? kMissing : kUnreadable;
+  }
+
+  const TextColumn* column_;
+  int scale_;
+  std::optional<Date> ageAt_;
+  std::vector<uint8_t> state_;
+  std::vector<int64_t> units_;
+};
+
+/// A column's cells as keys of a joint count: ages for a date column (original side), the cell
+/// otherwise. Ids are shared by every reader of the same `Pieces`, so both sides compare.
+struct Pieces {
+  std::map<std::string, uint32_t, std::less<>> ids;
+  std::vector<const std::string*> text;
+  uint32_t idOf(std::string piece) {
+    const auto [it, inserted] =
+        ids.try_emplace(std::move(piece), static_cast<uint32_t>(text.size()));
+    if (inserted) text.push_back(&it->first);
+    return it->second;
+  }
+};
+
+class PieceReader {
+ public:
+  PieceReader(const TextColumn& column, std::optional<Date> ageAtDate, Pieces& pieces)
+      : column_(&column), ageAt_(ageAtDate), pieces_(&pieces) {
+    if (column.isDictionary()) ids_.assign(column.dictionarySize(), UINT32_MAX);
+  }
+  uint32_t read(std::size_t row) {
+    if (!column_->isDictionary()) return pieces_->idOf(pieceOf(column_->at(row)));
+    uint32_t& id = ids_[column_->code(row)];
+    if (id == UINT32_MAX) id = pieces_->idOf(pieceOf(column_->value(column_->code(row))));
+    return id;
+  }
+
+ private:
+  std::string pieceOf(std::string_view cell) const {
+    const auto parsed = ageAt_ ? parseDate(cell) : std::nullopt;
+    return parsed ? std::to_string(ageAt(*parsed, *ageAt_)) : std::string(cell);
+  }
+  const TextColumn* column_;
+  std::optional<Date> ageAt_;
+  Pieces* pieces_;
+  std::vector<uint32_t> ids_;
+};
+
+/// Adds the rows' values to `counts` (the member `side` of each pair), through the codes of a
+/// dictionary column.
+void countValues(const TextColumn& column, const std::vector<std::size_t>& rows,
+                 std::map<std::string_view, std::pair<std::size_t, std::size_t>>& counts,
+                 std::size_t std::pair<std::size_t, std::size_t>::*side) {
+  if (!column.isDictionary()) {
+    for (const std::size_t r : rows) ++(counts[column.at(r)].*side);
+    return;
+  }
+  std::vector<std::size_t> byCode(column.dictionarySize(), 0);
+  for (const std::size_t r : rows) ++byCode[column.code(r)];
+  for (uint32_t code = 0; code < byCode.size(); ++code)
+    if (byCode[code] != 0) counts[column.value(code)].*side += byCode[code];
+}
+
+NumberStats numberStats(UnitsReader& reader, const std::vector<std::size_t>& rows, int scale,
+                        std::size_t& unreadable) {
   NumberStats s;
   std::vector<int64_t> values;
+  values.reserve(rows.size());
   for (const std::size_t r : rows) {
-    const std::string_view cell = column.at(r);
-    const auto units = unitsOf(cell, scale, ageAtDate);
-    if (!units) {
-      if (!isMissingToken(cell)) ++unreadable;
+    int64_t units = 0;
+    const UnitsReader::State state = reader.read(r, units);
+    if (state != UnitsReader::kValue) {
+      if (state == UnitsReader::kUnreadable) ++unreadable;
       continue;
     }
-    values.push_back(*units);
+    values.push_back(units);
   }
   s.n = values.size();
   if (s.n == 0) return s;
@@ -87,17 +181,31 @@ OrderedJson statsJson(const NumberStats& s) {
 
 }  // namespace
 
-std::string aggregateReportJson(const Table& original,
-                                const TextColumn& releasedLabel, const Table& pseudo,
-                                const Recipe& resolved) {
+std::string aggregateReportJson(const Table& original, const TextColumn& releasedLabel,
+                                const Table& pseudo, const Recipe& resolved) {
   // Rows of each released cluster on both sides.
   std::vector<std::size_t> keysOut;
   for (const auto& name : resolved.cluster)
     keysOut.push_back(static_cast<std::size_t>(pseudo.indexOf(name)));
   const ClusterIndex pseudoClusters = groupRows(pseudo, keysOut);
   std::map<std::string, std::vector<std::size_t>> originalRows;
-  for (std::size_t r = 0; r < releasedLabel.size(); ++r)
-    if (!releasedLabel.at(r).empty()) originalRows[std::string(releasedLabel.at(r))].push_back(r);
+  {
+    std::vector<std::vector<std::size_t>*> rowsOfCode;  // a dictionary's codes, looked up once
+    if (releasedLabel.isDictionary()) rowsOfCode.assign(releasedLabel.dictionarySize(), nullptr);
+    for (std::size_t r = 0; r < releasedLabel.size(); ++r) {
+      std::vector<std::size_t>** known =
+          releasedLabel.isDictionary() ? &rowsOfCode[releasedLabel.code(r)] : nullptr;
+      if (known == nullptr || *known == nullptr) {
+        const std::string_view label = releasedLabel.at(r);
+        if (label.empty()) continue;  // suppressed
+        std::vector<std::size_t>* rows = &originalRows[std::string(label)];
+        if (known != nullptr) *known = rows;
+        rows->push_back(r);
+      } else {
+        (*known)->push_back(r);
+      }
+    }
+  }
   std::map<std::string, std::vector<std::size_t>> pseudoRows;
   for (std::size_t k = 0; k < pseudoClusters.labels.size(); ++k)
     pseudoRows[pseudoClusters.labels[k]].assign(pseudoClusters.members[k].begin(),
@@ -123,13 +231,30 @@ std::string aggregateReportJson(const Table& original,
       for (const Table* t : {&original, &pseudo}) {
         const TextColumn& column =
             t->columns[static_cast<std::size_t>(t == &original ? spec.in : spec.out)];
-        for (std::size_t r = 0; r < column.size(); ++r) {
-          const auto value = parseDecimal(column.at(r));
+        auto scaleOf = [&](std::string_view cell) {
+          const auto value = parseDecimal(cell);
           if (value) spec.scale = std::max(spec.scale, value->scale);
+        };
+        if (column.isDictionary()) {
+          for (uint32_t code = 0; code < column.dictionarySize(); ++code)
+            scaleOf(column.value(code));
+        } else {
+          for (std::size_t r = 0; r < column.size(); ++r) scaleOf(column.at(r));
         }
       }
     }
     specs.push_back(spec);
+  }
+
+  // Readers of each numeric column on both sides, shared by every cluster.
+  std::vector<std::optional<UnitsReader>> readersIn(specs.size()), readersOut(specs.size());
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const ColumnSpec& spec = specs[i];
+    if (spec.role != "number" && spec.role != "date-to-age") continue;
+    readersIn[i].emplace(original.columns[static_cast<std::size_t>(spec.in)], spec.scale,
+                         spec.role == "date-to-age" ? reference : std::nullopt);
+    readersOut[i].emplace(pseudo.columns[static_cast<std::size_t>(spec.out)], spec.scale,
+                          std::nullopt);
   }
 
   std::size_t checks = 0, failed = 0, unreadable = 0;
@@ -149,16 +274,16 @@ std::string aggregateReportJson(const Table& original,
                        {"pseudo", rowsOut.size()},
                        {"match", check(rowsIn.size() == rowsOut.size())}};
     OrderedJson columns = OrderedJson::array();
-    for (const ColumnSpec& spec : specs) {
+    for (std::size_t specIndex = 0; specIndex < specs.size(); ++specIndex) {
+      const ColumnSpec& spec = specs[specIndex];
       const TextColumn& a = original.columns[static_cast<std::size_t>(spec.in)];
       const TextColumn& b = pseudo.columns[static_cast<std::size_t>(spec.out)];
       OrderedJson entry;
       entry["name"] = spec.outName;
       entry["treatment"] = spec.treatment;
       if (spec.role == "number" || spec.role == "date-to-age") {
-        const std::optional<Date> ages = spec.role == "date-to-age" ? reference : std::nullopt;
-        const NumberStats x = numberStats(a, rowsIn, spec.scale, ages, unreadable);
-        const NumberStats y = numberStats(b, rowsOut, spec.scale, std::nullopt, unreadable);
+        const NumberStats x = numberStats(*readersIn[specIndex], rowsIn, spec.scale, unreadable);
+        const NumberStats y = numberStats(*readersOut[specIndex], rowsOut, spec.scale, unreadable);
         double unit = 1;
         for (int i = 0; i < spec.scale; ++i) unit /= 10;
         entry["kind"] = "number";
@@ -176,8 +301,8 @@ std::string aggregateReportJson(const Table& original,
         entry["sdTolerance"] = sdTolerance;
       } else {
         std::map<std::string_view, std::pair<std::size_t, std::size_t>> counts;
-        for (const std::size_t r : rowsIn) ++counts[a.at(r)].first;
-        for (const std::size_t r : rowsOut) ++counts[b.at(r)].second;
+        countValues(a, rowsIn, counts, &std::pair<std::size_t, std::size_t>::first);
+        countValues(b, rowsOut, counts, &std::pair<std::size_t, std::size_t>::second);
         OrderedJson list = OrderedJson::array();
         bool same = true;
         for (const auto& [value, pair] : counts) {
@@ -200,36 +325,59 @@ std::string aggregateReportJson(const Table& original,
     cluster["columns"] = columns;
     OrderedJson blocks = OrderedJson::array();
     for (const auto& block : resolved.blocks) {
-      std::map<std::string, std::pair<std::size_t, std::size_t>> joint;
+      // Each row's cells as piece ids (ages for a date of birth), counted by their tuple.
+      std::vector<Pieces> pieces(block.size());
+      std::map<std::vector<uint32_t>, std::pair<std::size_t, std::size_t>> tuples;
       bool ok = true;
       for (int side = 0; side < 2; ++side) {
         const Table& t = side == 0 ? original : pseudo;
         const std::vector<std::size_t>& rows = side == 0 ? rowsIn : rowsOut;
-        std::vector<std::pair<long, std::optional<Date>>> cols;
-        for (const auto& name : block) {
+        std::vector<PieceReader> readers;
+        for (std::size_t k = 0; k < block.size(); ++k) {
+          const std::string& name = block[k];
           const ColumnRule* rule = resolved.rule(name);
           const bool age = rule && rule->role == "date-to-age";
-          const std::string outName = rule ? rule->outputName(name) : name;
-          cols.emplace_back(side == 0 ? t.indexOf(name) : t.indexOf(outName),
-                            side == 0 && age ? reference : std::nullopt);
+          const long c =
+              side == 0 ? t.indexOf(name) : t.indexOf(rule ? rule->outputName(name) : name);
+          if (c < 0) break;
+          readers.emplace_back(t.columns[static_cast<std::size_t>(c)],
+                               side == 0 && age ? reference : std::nullopt, pieces[k]);
         }
+        if (readers.size() != block.size()) {
+          ok = false;  // a column of the block is missing on this side
+          continue;
+        }
+        std::vector<uint32_t> tuple(readers.size());
+        std::unordered_map<uint64_t, std::size_t> packed;  // tuples of at most two 32-bit ids
         for (const std::size_t r : rows) {
-          std::string key;
-          for (const auto& [c, date] : cols) {
-            if (c < 0) {
-              ok = false;
-              continue;
-            }
-            const std::string_view cell = t.columns[static_cast<std::size_t>(c)].at(r);
-            const auto parsed = date ? parseDate(cell) : std::nullopt;
-            key += parsed ? std::to_string(ageAt(*parsed, *date)) : std::string(cell);
-            key += '\x1F';
+          for (std::size_t k = 0; k < readers.size(); ++k) tuple[k] = readers[k].read(r);
+          if (tuple.size() <= 2) {
+            ++packed[(uint64_t{tuple.empty() ? 0 : tuple[0]} << 32) |
+                     (tuple.size() == 2 ? tuple[1] : 0)];
+          } else {
+            auto& pair = tuples[tuple];
+            ++(side == 0 ? pair.first : pair.second);
           }
-          if (side == 0)
-            ++joint[key].first;
-          else
-            ++joint[key].second;
         }
+        for (const auto& [key, n] : packed) {
+          std::vector<uint32_t> unpacked;
+          if (!tuple.empty()) unpacked.push_back(static_cast<uint32_t>(key >> 32));
+          if (tuple.size() == 2) unpacked.push_back(static_cast<uint32_t>(key));
+          auto& pair = tuples[unpacked];
+          (side == 0 ? pair.first : pair.second) += n;
+        }
+      }
+      // As text keys, in the order (and with the merging) of the joined text.
+      std::map<std::string, std::pair<std::size_t, std::size_t>> joint;
+      for (const auto& [tuple, pair] : tuples) {
+        std::string key;
+        for (std::size_t k = 0; k < tuple.size(); ++k) {
+          key += *pieces[k].text[tuple[k]];
+          key += '\x1F';
+        }
+        auto& sum = joint[key];
+        sum.first += pair.first;
+        sum.second += pair.second;
       }
       for (const auto& [key, pair] : joint) ok = ok && pair.first == pair.second;
       OrderedJson entry = {{"columns", block}, {"cells", joint.size()}, {"match", check(ok)}};

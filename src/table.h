@@ -55,6 +55,11 @@ class TextColumn {
       offsets_.push_back(static_cast<uint32_t>(data_.size()));
     }
   }
+  /// Dictionary layout only: appends a cell equal to value(code).
+  void pushCode(uint32_t code) {
+    cellBytes_ += offsets_[code + 1] - offsets_[code];
+    codes_.push_back(code);
+  }
   /// Bytes of the cell currently being built (since the last endCell()).
   std::string_view pending() const noexcept {
     return std::string_view(data_).substr(offsets_.back());
@@ -98,6 +103,34 @@ class TextColumn {
   std::vector<uint32_t> slots_;    // dictionary: open-addressing table of entry + 1 (0 = free)
   std::size_t cellBytes_ = 0;
   std::size_t expectedRows_ = 0, expectedBytes_ = 0;
+};
+
+/// Copies cells of one column to the end of another: `to.push(from.at(row))`, but a value of a
+/// dictionary column is looked up in `to` once, then copied by its code.
+class CellCopier {
+ public:
+  CellCopier(const TextColumn& from, TextColumn& to)
+      : from_(from), to_(to), codes_(from.isDictionary() ? from.dictionarySize() : 0, kUnknown) {}
+
+  void copy(std::size_t row) {
+    if (codes_.empty() || !to_.isDictionary()) {
+      to_.push(from_.at(row));
+      return;
+    }
+    const uint32_t code = from_.code(row);
+    if (codes_[code] != kUnknown) {
+      to_.pushCode(codes_[code]);
+      return;
+    }
+    to_.push(from_.value(code));
+    if (to_.isDictionary()) codes_[code] = to_.code(to_.size() - 1);
+  }
+
+ private:
+  static constexpr uint32_t kUnknown = UINT32_MAX;
+  const TextColumn& from_;
+  TextColumn& to_;
+  std::vector<uint32_t> codes_;  // code in `from` → code in `to`
 };
 
 /// A note about the input that is not an error (e.g. a header name made unique).

@@ -108,6 +108,44 @@ TEST_CASE("two key columns make one cluster per combination") {
   CHECK(index.members[1] == std::vector<uint32_t>{0, 1});
 }
 
+TEST_CASE("grouping by dictionary codes and by text agree, whatever the columns' layouts") {
+  // 6,000 rows: a district (dictionary), a sex (dictionary) and an id-like column (plain).
+  pc::Rng rng(77);
+  pc::Table t;
+  t.names = {"区", "性別", "番号"};
+  t.columns.resize(3);
+  for (std::size_t r = 0; r < 6000; ++r) {
+    t.columns[0].push("区" + std::to_string(rng.below(9)));
+    t.columns[1].push(rng.below(2) == 0 ? "男" : "女");
+    t.columns[2].push(std::to_string(rng.below(4000)));
+  }
+  REQUIRE(t.columns[0].isDictionary());
+  REQUIRE_FALSE(t.columns[2].isDictionary());
+  for (const std::vector<std::size_t>& keys :
+       std::vector<std::vector<std::size_t>>{{0}, {0, 1}, {1, 0}, {0, 2}, {2}}) {
+    std::map<std::string, std::vector<uint32_t>> expected;
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      std::string label;
+      for (std::size_t k = 0; k < keys.size(); ++k)
+        label += (k ? " / " : "") + std::string(t.columns[keys[k]].at(r));
+      expected[label].push_back(static_cast<uint32_t>(r));
+    }
+    const pc::ClusterIndex index = pc::groupRows(t, keys);
+    REQUIRE(index.labels.size() == expected.size());
+    std::size_t k = 0;
+    for (const auto& [label, rows] : expected) {
+      CHECK(index.labels[k] == label);
+      CHECK(index.members[k] == rows);
+      ++k;
+    }
+  }
+  // Two different pairs of values that join to the same label are one cluster, as the label says.
+  const pc::Table joined = pc::readCsv("a,b\na / b,c\na,b / c\n");
+  const pc::ClusterIndex one = pc::groupRows(joined, {0, 1});
+  CHECK(one.labels == std::vector<std::string>{"a / b / c"});
+  CHECK(one.members[0] == std::vector<uint32_t>{0, 1});
+}
+
 TEST_CASE("a cluster below the minimum size (3 for version 1) is merged, never released alone") {
   const pc::Table in = pc::readCsv("区,値\nA,1\nA,2\nA,3\nB,9\n");
   const pc::EngineResult out = swapAll(in, "区", {}, 1);
