@@ -8,8 +8,8 @@
  * Message protocol (every request carries an `id` that its replies repeat):
  *
  *   worker → page  {type: 'ready', version}                  once the module is instantiated
- *   page → worker  {type: 'load', id, bytes: ArrayBuffer, encoding: 'auto'|name, name}
- *                                                           bytes are transferred, not copied
+ *   page → worker  {type: 'load', id, bytes: ArrayBuffer, encoding: 'auto'|name,
+ *                   delimiter: 'auto'|','|'tab'|';', name}  bytes are transferred, not copied
  *   page → worker  {type: 'load-sample', id, rows, seed}    generate the built-in sample city
  *   worker → page  {type: 'loaded', id, info}               info = inspect JSON (src/pipeline.h)
  *                                                           plus {name, bytes} of the file
@@ -69,9 +69,10 @@ function localToday() {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-async function load(id, name, bytes, encoding) {
+async function load(id, name, bytes, encoding, delimiter) {
   const m = await engine();
-  const result = m.load(bytes, encoding || 'auto', localToday());
+  current = null;
+  const result = m.load(bytes, encoding || 'auto', localToday(), delimiter || 'auto');
   if (!result.ok) {
     current = null;
     fail(id, result.error);
@@ -121,11 +122,11 @@ self.onmessage = async (event) => {
   try {
     switch (msg.type) {
       case 'load':
-        await load(msg.id, msg.name, new Uint8Array(msg.bytes), msg.encoding);
+        await load(msg.id, msg.name, new Uint8Array(msg.bytes), msg.encoding, msg.delimiter);
         break;
       case 'load-sample': {
         const csv = cityToCsv(generateCity({ rows: msg.rows, seed: msg.seed }));
-        await load(msg.id, 'sample-city.csv', new TextEncoder().encode(csv), 'utf-8');
+        await load(msg.id, 'sample-city.csv', new TextEncoder().encode(csv), 'utf-8', ',');
         break;
       }
       case 'run':
