@@ -60,8 +60,9 @@ function showError(error) {
   const next = document.createElement('p');
   next.textContent = t('errorNext');
   box.append(strong, message, next);
+  box.dataset.code = error.code ?? '';
   box.hidden = false;
-  box.focus?.();
+  box.focus(); // keyboard users continue from the message (tabindex=-1)
 }
 
 // ---------------------------------------------------------------- loading
