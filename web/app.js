@@ -343,6 +343,8 @@ async function run() {
     state.result = { bytes: reply.bytes, summary: reply.summary, recipe: reply.recipe };
     showReport(reply.summary);
     setStage('done', 1, false);
+    // Keyboard and screen-reader users continue from the report (tabindex=-1).
+    $('report').focus();
   } catch (error) {
     if (error.code === 'cancelled') setStage('cancelled', 0, false);
     else {
