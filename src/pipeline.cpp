@@ -28,11 +28,10 @@ LoadedTable loadTable(std::string_view bytes, std::string_view encodingName_,
   } else if (delimiterName_ == ";" || delimiterName_ == "semicolon") {
     options.delimiter = ';';
   } else if (!(delimiterName_ == "auto" || delimiterName_.empty())) {
-    throw InputError("delimiter.unknown",
-                     "「" + std::string(delimiterName_) +
-                         "」は使えない区切り文字です（, tab ; のいずれか）。",
-                     "\"" + std::string(delimiterName_) +
-                         "\" is not a supported delimiter (use , tab or ;).");
+    throw InputError(
+        "delimiter.unknown",
+        "「" + std::string(delimiterName_) + "」は使えない区切り文字です（, tab ; のいずれか）。",
+        "\"" + std::string(delimiterName_) + "\" is not a supported delimiter (use , tab or ;).");
   }
   if (progress) progress("reading", 0.0);
   LoadedTable loaded;
