@@ -48,7 +48,7 @@ test('a Shift_JIS file dropped on the drop zone is read (rows, columns, encoding
   const header = parseCsv(text).header;
   assert.deepEqual(await page.locator('#preview thead th').allTextContents(), header);
   assert.match(await page.locator('#preview').textContent(), /(昭和|平成|令和|大正)\d+年/);
-  await shot('10-dropped-sjis');
+  await shot('30-dropped-sjis');
 });
 
 test('a semicolon file sniffed as comma-separated is read again with the delimiter chosen on the page', async () => {
@@ -68,7 +68,7 @@ test('a semicolon file sniffed as comma-separated is read again with the delimit
   assert.equal(await byTestId('input-delimiter').inputValue(), 'auto');
   assert.equal(await byTestId('cluster-select').inputValue(), '', 'no district column in the misread file');
   assert.equal(await page.locator('#preview thead th').first().textContent(), '地区;年齢;所見（血圧');
-  await shot('11-semicolon-misread');
+  await shot('31-semicolon-misread');
 
   await byTestId('input-delimiter').selectOption(';');
   await page.waitForFunction(() => /3 列/.test(document.querySelector('[data-testid=file-info]').textContent));
@@ -76,7 +76,7 @@ test('a semicolon file sniffed as comma-separated is read again with the delimit
   assert.equal(await byTestId('input-delimiter').inputValue(), ';');
   assert.deepEqual(await page.locator('#preview thead th').allTextContents(), ['地区', '年齢', '所見（血圧,脂質,血糖,肝機能）']);
   assert.equal(await byTestId('cluster-select').inputValue(), '地区');
-  await shot('12-semicolon-chosen');
+  await shot('32-semicolon-chosen');
 
   // The choice holds for the run (and for the encoding override, which keeps it).
   await byTestId('input-encoding').selectOption('utf-8');

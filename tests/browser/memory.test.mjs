@@ -78,7 +78,7 @@ test('a file larger than the memory the browser grants: "memory.exhausted", then
   assert.match(message, /ファイルを地区などで分ける/);
   assert.equal(await byTestId('run-button').isVisible(), false, 'nothing half-loaded is offered');
   assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'error');
-  await shot('13-out-of-memory');
+  await shot('33-out-of-memory');
   await click('lang-toggle');
   await click('sample-button'); // a fresh worker: the page is usable
   await page.waitForFunction(() => /sample-city\.csv/.test(document.querySelector('[data-testid=file-info]').textContent));
@@ -101,7 +101,7 @@ test('the engine trapping in a run: "engine.crashed" in the error box, and the n
   assert.match(message, /The page is still usable/);
   assert.equal(await byTestId('report').isHidden(), true, 'no report from a crashed run');
   assert.equal(await byTestId('run-button').isEnabled(), true);
-  await shot('14-engine-crashed');
+  await shot('34-engine-crashed');
   // A fresh worker gets the file again and runs.
   await byTestId('seed-input').fill('7');
   await click('run-button');
