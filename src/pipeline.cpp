@@ -20,7 +20,20 @@ using OrderedJson = nlohmann::ordered_json;
 }  // namespace
 
 LoadedTable loadTable(std::string_view bytes, std::string_view encodingName_,
-                      const ProgressFn& progress) {
+                      const ProgressFn& progress, std::string_view delimiterName_) {
+  CsvReadOptions options;  // delimiter 0: sniffed
+  if (delimiterName_ == "," || delimiterName_ == "comma") {
+    options.delimiter = ',';
+  } else if (delimiterName_ == "tab" || delimiterName_ == "\t") {
+    options.delimiter = '\t';
+  } else if (delimiterName_ == ";" || delimiterName_ == "semicolon") {
+    options.delimiter = ';';
+  } else if (!(delimiterName_ == "auto" || delimiterName_.empty())) {
+    throw InputError(
+        "delimiter.unknown",
+        "「" + std::string(delimiterName_) + "」は使えない区切り文字です（, tab ; のいずれか）。",
+        "\"" + std::string(delimiterName_) + "\" is not a supported delimiter (use , tab or ;).");
+  }
   if (progress) progress("reading", 0.0);
   LoadedTable loaded;
   if (encodingName_ == "auto" || encodingName_.empty()) {
@@ -45,7 +58,7 @@ LoadedTable loadTable(std::string_view bytes, std::string_view encodingName_,
   }
   if (progress) progress("reading", 0.5);
   CsvInfo info;
-  loaded.table = readCsv(text, {}, &info);
+  loaded.table = readCsv(text, options, &info);
   loaded.delimiter = info.delimiter;
   if (progress) progress("reading", 1.0);
   return loaded;

@@ -24,10 +24,11 @@ struct LoadedTable {
   char delimiter = ',';
 };
 
-/// Decodes (encoding "auto" = detect) and parses a CSV/TSV file.
-/// Throws InputError for undecodable bytes or malformed CSV.
+/// Decodes (encoding "auto" = detect) and parses a CSV/TSV file; delimiter is "auto"
+/// (sniffed), "," (or "comma"), "tab" and ";" (or "semicolon").
+/// Throws InputError for undecodable bytes, malformed CSV or an unknown delimiter name.
 LoadedTable loadTable(std::string_view bytes, std::string_view encoding = "auto",
-                      const ProgressFn& progress = {});
+                      const ProgressFn& progress = {}, std::string_view delimiter = "auto");
 
 /// Suggested role of every column ("drop", "cluster", "category", "number", "date-to-age")
 /// with a one-sentence reason in Japanese and English.

@@ -1,9 +1,9 @@
 // pseudocitizen — the command-line face of the engine.
 //
-//   pseudocitizen inspect IN.csv [--encoding ENC]
+//   pseudocitizen inspect IN.csv [--encoding ENC] [--delimiter ,|tab|;]
 //   pseudocitizen cluster IN.csv --columns A,B,C [--method mdav|kmeans] [--k K] -o ASSIGN.csv
 //   pseudocitizen synth IN.csv -o OUT.csv [--recipe R.json] [--cluster COL[,COL]]
-//                       [--drop COL[,COL]] [--seed N] [--encoding ENC]
+//                       [--drop COL[,COL]] [--seed N] [--encoding ENC] [--delimiter ,|tab|;]
 //                       [--output-encoding utf-8-bom|utf-8|shift_jis] [--write-recipe R.json]
 //                       [--preset standard|strong|strongest] [--reference-date YYYY-MM-DD]
 //                       [--report REPORT.json] [--timings]        (seconds per stage, as JSON on
@@ -38,10 +38,10 @@ constexpr int kExitUsage = 2;
 
 const char* const kUsage =
     "使い方 / usage:\n"
-    "  pseudocitizen inspect IN.csv [--encoding ENC]\n"
+    "  pseudocitizen inspect IN.csv [--encoding ENC] [--delimiter ,|tab|;]\n"
     "  pseudocitizen cluster IN.csv --columns A,B,C [--method mdav|kmeans] [--k K] -o ASSIGN.csv\n"
     "  pseudocitizen synth IN.csv -o OUT.csv [--recipe R.json] [--cluster COL[,COL]]\n"
-    "                [--drop COL[,COL]] [--seed N] [--encoding ENC]\n"
+    "                [--drop COL[,COL]] [--seed N] [--encoding ENC] [--delimiter ,|tab|;]\n"
     "                [--output-encoding utf-8-bom|utf-8|shift_jis] [--write-recipe R.json]\n"
     "                [--preset standard|strong|strongest] [--reference-date YYYY-MM-DD]\n"
     "                [--report REPORT.json] [--timings]\n"
@@ -199,11 +199,12 @@ std::map<std::string, std::string> parseFlags(int argc, char** argv, int first,
 
 int runInspect(int argc, char** argv) {
   std::vector<std::string> positional;
-  auto flags = parseFlags(argc, argv, 2, {"--encoding"}, positional);
+  auto flags = parseFlags(argc, argv, 2, {"--encoding", "--delimiter"}, positional);
   if (positional.size() != 1) throw UsageError{"inspect needs exactly one input file"};
   const std::string bytes = readFile(positional[0]);
   const auto loaded =
-      pc::loadTable(bytes, flags.count("--encoding") ? flags["--encoding"] : std::string("auto"));
+      pc::loadTable(bytes, flags.count("--encoding") ? flags["--encoding"] : std::string("auto"),
+                    {}, flags.count("--delimiter") ? flags["--delimiter"] : std::string("auto"));
   std::cout << pc::inspectJson(loaded, today(), 5) << "\n";
   return 0;
 }
@@ -212,7 +213,7 @@ int runSynth(int argc, char** argv) {
   std::vector<std::string> positional;
   auto flags = parseFlags(
       argc, argv, 2,
-      {"-o", "--output", "--recipe", "--cluster", "--drop", "--seed", "--encoding",
+      {"-o", "--output", "--recipe", "--cluster", "--drop", "--seed", "--encoding", "--delimiter",
        "--output-encoding", "--write-recipe", "--reference-date", "--preset", "--report"},
       positional, {"--timings"});
   if (positional.size() != 1) throw UsageError{"synth needs exactly one input file"};
@@ -225,7 +226,9 @@ int runSynth(int argc, char** argv) {
   if (flags.count("--recipe")) recipe = pc::parseRecipe(readFile(flags["--recipe"]));
   if (flags.count("--encoding")) recipe.inputEncoding = flags["--encoding"];
   // The file's bytes are let go as soon as the table is built (peak memory).
-  pc::LoadedTable loaded = pc::loadTable(readFile(positional[0]), recipe.inputEncoding, progress);
+  pc::LoadedTable loaded =
+      pc::loadTable(readFile(positional[0]), recipe.inputEncoding, progress,
+                    flags.count("--delimiter") ? flags["--delimiter"] : std::string("auto"));
   if (!flags.count("--recipe")) recipe = pc::suggestRecipe(loaded, today());
   if (flags.count("--reference-date")) recipe.referenceDate = flags["--reference-date"];
   if (flags.count("--preset")) recipe.preset = flags["--preset"];

@@ -28,8 +28,9 @@ async function workerSource() {
 const engine = new EngineClient(workerSource);
 
 const state = {
-  source: null, // {kind: 'file', file, encoding?} | {kind: 'sample'}
+  source: null, // {kind: 'file', file, encoding?, delimiter?} | {kind: 'sample'}
   lastFile: null, // the last file source, kept so it can be read again with another encoding
+  // or delimiter
   info: null, // the worker's inspect result
   running: false,
   result: null, // {bytes: ArrayBuffer, summary (the report), recipe (resolved, with the seed)}
@@ -59,8 +60,9 @@ function showError(error) {
   const next = document.createElement('p');
   next.textContent = t('errorNext');
   box.append(strong, message, next);
+  box.dataset.code = error.code ?? '';
   box.hidden = false;
-  box.focus?.();
+  box.focus(); // keyboard users continue from the message (tabindex=-1)
 }
 
 // ---------------------------------------------------------------- loading
@@ -141,18 +143,31 @@ function showPresetHelp() {
   $('preset-help').textContent = t(`presetHelp_${$('preset-select').value}`);
 }
 
+/** The delimiter names the engine reports (",", "tab", ";") as words. */
+const DELIMITER_WORDS = { ',': 'delim_comma', tab: 'delim_tab', ';': 'delim_semicolon' };
+
+/** Shows the encoding and delimiter overrides for a file (not for the sample), set to `source`'s. */
+function showReadOptions(source) {
+  const isFile = source?.kind === 'file';
+  $('encoding-field').hidden = !isFile;
+  $('delimiter-field').hidden = !isFile;
+  if (isFile) {
+    $('input-encoding').value = source.encoding ?? 'auto';
+    $('input-delimiter').value = source.delimiter ?? 'auto';
+  }
+}
+
 function showFile(info) {
   $('file-info').textContent = t('fileInfo', {
     name: info.name,
     rows: info.rows.toLocaleString(),
     columns: info.columns.length,
     encoding: info.encoding,
-    delimiter: info.delimiter,
+    delimiter: DELIMITER_WORDS[info.delimiter] ? t(DELIMITER_WORDS[info.delimiter]) : info.delimiter,
   });
   fillTable($('preview'), info.columns.map((c) => c.name), info.preview.slice(0, 5));
   $('preview-box').hidden = false;
-  $('encoding-field').hidden = state.source?.kind !== 'file';
-  $('input-encoding').value = state.source?.encoding ?? 'auto';
+  showReadOptions(state.source);
 
   roles = new Map(info.columns.map((c) => [c.name, c.role]));
   const select = $('cluster-select');
@@ -205,7 +220,8 @@ async function sendSource(source) {
     // The file stays on disk (a File is a handle); only the worker holds its bytes.
     const bytes = await source.file.arrayBuffer();
     const encoding = source.encoding ?? 'auto';
-    reply = await engine.request({ type: 'load', bytes, name: source.file.name, encoding }, [bytes]);
+    const delimiter = source.delimiter ?? 'auto';
+    reply = await engine.request({ type: 'load', bytes, name: source.file.name, encoding, delimiter }, [bytes]);
   }
   state.loadedIn = engine.generation;
   return reply;
@@ -229,9 +245,8 @@ async function open(source) {
     for (const id of ['step-roles', 'step-settings', 'step-run']) $(id).hidden = true;
     $('file-info').textContent = '';
     $('preview-box').hidden = true;
-    // A file read with the wrong encoding can be read again with another one.
-    $('encoding-field').hidden = source.kind !== 'file';
-    if (source.kind === 'file') $('input-encoding').value = source.encoding ?? 'auto';
+    // A file read with the wrong encoding or delimiter can be read again with another one.
+    showReadOptions(source);
     setStage('', 0, false);
     showError(error);
   }
@@ -300,7 +315,7 @@ function applyRecipe(recipe) {
 function setRunning(running) {
   state.running = running;
   $('cancel-button').disabled = !running;
-  for (const id of ['file-input', 'sample-button', 'cluster-select', 'seed-input', 'output-encoding', 'preset-select', 'input-encoding']) {
+  for (const id of ['file-input', 'sample-button', 'cluster-select', 'seed-input', 'output-encoding', 'preset-select', 'input-encoding', 'input-delimiter']) {
     $(id).disabled = running;
   }
   refreshRoles();
@@ -328,6 +343,8 @@ async function run() {
     state.result = { bytes: reply.bytes, summary: reply.summary, recipe: reply.recipe };
     showReport(reply.summary);
     setStage('done', 1, false);
+    // Keyboard and screen-reader users continue from the report (tabindex=-1).
+    $('report').focus();
   } catch (error) {
     if (error.code === 'cancelled') setStage('cancelled', 0, false);
     else {
@@ -397,14 +414,20 @@ function wire() {
   });
   $('sample-button').addEventListener('click', () => {
     state.lastFile = null;
-    $('encoding-field').hidden = true;
+    showReadOptions(null);
     open({ kind: 'sample' });
   });
-  // Reading the same file again with another encoding (the detection can be overridden).
+  // Reading the same file again with another encoding or delimiter (the detection can be
+  // overridden); the other choice is kept.
   $('input-encoding').addEventListener('change', (event) => {
     if (!state.lastFile || state.running) return;
     const encoding = event.target.value === 'auto' ? undefined : event.target.value;
-    open({ kind: 'file', file: state.lastFile.file, encoding });
+    open({ ...state.lastFile, encoding });
+  });
+  $('input-delimiter').addEventListener('change', (event) => {
+    if (!state.lastFile || state.running) return;
+    const delimiter = event.target.value === 'auto' ? undefined : event.target.value;
+    open({ ...state.lastFile, delimiter });
   });
   const zone = $('drop-zone');
   zone.addEventListener('dragover', (event) => {

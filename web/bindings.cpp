@@ -2,22 +2,28 @@
 //
 // Exported (all synchronous; call them from a worker, never from the page):
 //   version()                                   -> string
-//   inspect(bytes: Uint8Array, encoding: string, today: 'YYYY-MM-DD')
+//   inspect(bytes: Uint8Array, encoding: string, today: 'YYYY-MM-DD'[, delimiter: string])
 //       -> {ok: true, json: string}             // pc::inspectJson, see src/pipeline.h
+//          (delimiter: 'auto' (default, sniffed), ',', 'tab' or ';')
 //   synthesize(bytes: Uint8Array, recipeJson: string, onProgress: (stage, fraction) => void)
 //       -> {ok: true, bytes: Uint8Array, summary: string, recipe: string}
 //          (summary: the report, without the seed; recipe: the resolved recipe, with it)
-//   load(bytes: Uint8Array, encoding: string, today)   -> as inspect, and the parsed table is
-//       kept in the module, so the caller can drop its copy of the file's bytes
+//   load(bytes: Uint8Array, encoding: string, today[, delimiter])   -> as inspect, and the
+//       parsed table is kept in the module, so the caller can drop its copy of the file's bytes
 //   synthesizeLoaded(recipeJson, onProgress)            -> as synthesize, on the kept table
 //   unload()                                            -> frees the kept table
 // Any failure comes back as a value, never as a thrown C++ exception:
 //       -> {ok: false, error: {code, ja, en, line, column}}
+// Running out of memory is {code: 'memory.exhausted'}: with ALLOW_MEMORY_GROWTH, malloc
+// returns null when the heap cannot grow (Emscripten turns ABORTING_MALLOC off), so
+// operator new throws std::bad_alloc, which unwinds (-fwasm-exceptions) to guarded().
 //
-// Memory: the input bytes are copied into the wasm heap for the duration of the
-// call (load: only until they are parsed); the output is copied out into a fresh
-// Uint8Array owned by JS, so no heap view outlives a call (the heap may grow and
-// replace its buffer). Call load/synthesizeLoaded from one worker only.
+// Memory: the input bytes are copied into the wasm heap once, by this file, into a
+// std::string allocated here (so a file too large for the heap is a bad_alloc caught
+// below, not a failed malloc inside Embind's own string marshalling, which does not
+// check for null), for the duration of the call (load: only until they are parsed); the
+// output is copied out into a fresh Uint8Array owned by JS, so no heap view outlives a call
+// (the heap may grow and replace its buffer). Call load/synthesizeLoaded from one worker only.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -55,21 +61,42 @@ val guarded(Body&& body) {
   } catch (const pc::InputError& e) {
     return errorValue(e.code(), e.ja(), e.en(), e.where().line, e.where().column);
   } catch (const std::bad_alloc&) {
-    return errorValue(
-        "memory",
-        "メモリが足りません。ファイルを分けるか、他のタブを閉じてからやり直してください。",
-        "Out of memory. Split the file or close other tabs, then try again.");
+    // The same words as web/failure.js (memoryExhausted) shows for the worker's own failures.
+    return errorValue("memory.exhausted",
+                      "メモリが足りません。このファイルはブラウザーで扱える大きさを超えています。"
+                      "ファイルを地区などで分けるか、他のタブやアプリを閉じてから、もう一度"
+                      "読み込んでください（コマンドライン版ならより大きなファイルも扱えます）。",
+                      "Out of memory: this file is larger than the browser can handle. Split "
+                      "the file (by district, for example) or close other tabs and programs, "
+                      "then load it again (the command-line version handles larger files).");
   } catch (const std::exception& e) {
     return errorValue("internal", std::string("内部エラー: ") + e.what(),
                       std::string("Internal error: ") + e.what());
   }
 }
 
+/// The bytes of a Uint8Array (or ArrayBuffer) copied into a std::string on the wasm heap with
+/// one TypedArray.set. Allocating here keeps a failed allocation a std::bad_alloc.
+std::string copyBytes(val bytes) {
+  if (bytes.typeOf().as<std::string>() == "string") return bytes.as<std::string>();
+  if (bytes.instanceof(val::global("ArrayBuffer"))) bytes = val::global("Uint8Array").new_(bytes);
+  if (!bytes.instanceof(val::global("Uint8Array"))) {
+    throw pc::InputError("bytes.type", "ファイルの中身はバイト列（Uint8Array）で渡してください。",
+                         "Pass the file's contents as bytes (a Uint8Array).");
+  }
+  std::string out(bytes["length"].as<std::size_t>(), '\0');
+  // The view is made after the allocation: a grown heap has a new buffer.
+  val(emscripten::typed_memory_view(out.size(), reinterpret_cast<unsigned char*>(out.data())))
+      .call<void>("set", bytes);
+  return out;
+}
+
 std::string version() { return PROJECT_VERSION_STRING; }
 
-val inspect(const std::string& bytes, const std::string& encoding, const std::string& today) {
+val inspectWith(val bytes, const std::string& encoding, const std::string& today,
+                const std::string& delimiter) {
   return guarded([&] {
-    const pc::LoadedTable loaded = pc::loadTable(bytes, encoding);
+    const pc::LoadedTable loaded = pc::loadTable(copyBytes(bytes), encoding, {}, delimiter);
     val result = val::object();
     result.set("ok", true);
     result.set("json", pc::inspectJson(loaded, today));
@@ -77,18 +104,27 @@ val inspect(const std::string& bytes, const std::string& encoding, const std::st
   });
 }
 
+val inspect(val bytes, const std::string& encoding, const std::string& today) {
+  return inspectWith(bytes, encoding, today, "auto");
+}
+
 /// The table kept by load() for synthesizeLoaded().
 std::optional<pc::LoadedTable> kept;
 
-val load(const std::string& bytes, const std::string& encoding, const std::string& today) {
+val loadWith(val bytes, const std::string& encoding, const std::string& today,
+             const std::string& delimiter) {
   kept.reset();
   return guarded([&] {
-    kept = pc::loadTable(bytes, encoding);
+    kept = pc::loadTable(copyBytes(bytes), encoding, {}, delimiter);
     val result = val::object();
     result.set("ok", true);
     result.set("json", pc::inspectJson(*kept, today));
     return result;
   });
+}
+
+val load(val bytes, const std::string& encoding, const std::string& today) {
+  return loadWith(bytes, encoding, today, "auto");
 }
 
 void unload() { kept.reset(); }
@@ -123,10 +159,10 @@ val synthesizeLoaded(const std::string& recipeJson, val onProgress) {
   });
 }
 
-val synthesize(const std::string& bytes, const std::string& recipeJson, val onProgress) {
+val synthesize(val bytes, const std::string& recipeJson, val onProgress) {
   return guarded([&] {
     const pc::Recipe recipe = pc::parseRecipe(recipeJson);
-    return resultValue(pc::synthesize(bytes, recipe, progressOf(onProgress)));
+    return resultValue(pc::synthesize(copyBytes(bytes), recipe, progressOf(onProgress)));
   });
 }
 
@@ -134,9 +170,12 @@ val synthesize(const std::string& bytes, const std::string& recipeJson, val onPr
 
 EMSCRIPTEN_BINDINGS(pseudocitizen) {
   emscripten::function("version", &version);
+  // inspect and load take an optional fourth argument, the delimiter (overloads by arity).
   emscripten::function("inspect", &inspect);
+  emscripten::function("inspect", &inspectWith);
   emscripten::function("synthesize", &synthesize);
   emscripten::function("load", &load);
+  emscripten::function("load", &loadWith);
   emscripten::function("synthesizeLoaded", &synthesizeLoaded);
   emscripten::function("unload", &unload);
 }

@@ -4,8 +4,10 @@
  * EngineClient turns the message protocol into promises. It creates the worker lazily
  * from a Blob URL holding the worker's source text, and `cancel()` terminates it at
  * once: every pending request rejects with {code: 'cancelled'}, and the next request
- * starts a fresh worker.
+ * starts a fresh worker. A fatal error from the worker (out of memory, a trap: see
+ * web/failure.js) or an uncaught error in it discards the worker the same way.
  */
+import { describeFailure } from './failure.js';
 
 export class EngineClient {
   /** @param {() => Promise<string>} workerSource resolves to the worker's JS text */
@@ -29,11 +31,7 @@ export class EngineClient {
     worker.onerror = (event) => {
       event.preventDefault();
       this.#discardWorker();
-      this.#failAll({
-        code: 'worker',
-        ja: `処理エンジンでエラーが起きました: ${event.message || ''}`,
-        en: `The engine failed: ${event.message || ''}`,
-      });
+      this.#failAll(describeFailure(event.message || 'worker error').error);
     };
     this.worker = worker;
     return worker;
@@ -48,8 +46,13 @@ export class EngineClient {
       return;
     }
     this.pending.delete(msg.id);
-    if (msg.type === 'error') entry.reject(msg.error);
-    else entry.resolve(msg);
+    if (msg.type === 'error') {
+      entry.reject(msg.error);
+      if (msg.fatal) {
+        this.#discardWorker();
+        this.#failAll(msg.error);
+      }
+    } else entry.resolve(msg);
   }
 
   #failAll(error) {

@@ -8,8 +8,8 @@
  * Message protocol (every request carries an `id` that its replies repeat):
  *
  *   worker → page  {type: 'ready', version}                  once the module is instantiated
- *   page → worker  {type: 'load', id, bytes: ArrayBuffer, encoding: 'auto'|name, name}
- *                                                           bytes are transferred, not copied
+ *   page → worker  {type: 'load', id, bytes: ArrayBuffer, encoding: 'auto'|name,
+ *                   delimiter: 'auto'|','|'tab'|';', name}  bytes are transferred, not copied
  *   page → worker  {type: 'load-sample', id, rows, seed}    generate the built-in sample city
  *   worker → page  {type: 'loaded', id, info}               info = inspect JSON (src/pipeline.h)
  *                                                           plus {name, bytes} of the file
@@ -19,7 +19,10 @@
  *   worker → page  {type: 'done', id, bytes: ArrayBuffer, summary, recipe}
  *                                                           output file (transferred), the report
  *                                                           (no seed) and the resolved recipe
- *   worker → page  {type: 'error', id, error: {code, ja, en, line, column}}
+ *   worker → page  {type: 'error', id, error: {code, ja, en, line, column}, fatal?: true}
+ *                                                           fatal: the module ran out of memory
+ *                                                           or trapped (web/failure.js); the page
+ *                                                           must discard this worker
  *
  * The module keeps the last loaded file parsed (load/synthesizeLoaded), so several runs need
  * one transfer and the worker drops its copy of the bytes once they are parsed.
@@ -29,6 +32,7 @@
  * The worker has no use for the network: `fetch` is removed before the module starts,
  * which also makes the glue decode its embedded wasm directly rather than fetch a data: URL.
  */
+import { describeFailure } from './failure.js';
 import { generateCity, cityToCsv } from './sample-city.js';
 
 /* global createPseudocitizen */
@@ -43,23 +47,15 @@ function engine() {
 }
 
 function fail(id, error) {
-  self.postMessage({ type: 'error', id, error });
+  // A heap grown to its limit never shrinks: after running out of memory, a fresh worker.
+  if (error.code === 'memory.exhausted') failFatally(id, error);
+  else self.postMessage({ type: 'error', id, error });
 }
 
-function internalError(id, err) {
-  const message = String(err && err.message ? err.message : err);
-  const outOfMemory = /memory|allocation|Cannot enlarge/i.test(message);
-  fail(id, {
-    code: outOfMemory ? 'memory' : 'internal',
-    ja: outOfMemory
-      ? 'メモリが足りません。ファイルを分けるか、他のタブを閉じてからやり直してください。'
-      : `内部エラー: ${message}`,
-    en: outOfMemory
-      ? 'Out of memory. Split the file or close other tabs, then try again.'
-      : `Internal error: ${message}`,
-    line: 0,
-    column: 0,
-  });
+/** Something was thrown (a trap, an abort, a failed allocation): this worker is done. */
+function failFatally(id, error) {
+  current = null;
+  self.postMessage({ type: 'error', id, error, fatal: true });
 }
 
 /** Today's local date, YYYY-MM-DD: the suggested reference date for ages. */
@@ -69,9 +65,10 @@ function localToday() {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-async function load(id, name, bytes, encoding) {
+async function load(id, name, bytes, encoding, delimiter) {
   const m = await engine();
-  const result = m.load(bytes, encoding || 'auto', localToday());
+  current = null;
+  const result = m.load(bytes, encoding || 'auto', localToday(), delimiter || 'auto');
   if (!result.ok) {
     current = null;
     fail(id, result.error);
@@ -121,11 +118,11 @@ self.onmessage = async (event) => {
   try {
     switch (msg.type) {
       case 'load':
-        await load(msg.id, msg.name, new Uint8Array(msg.bytes), msg.encoding);
+        await load(msg.id, msg.name, new Uint8Array(msg.bytes), msg.encoding, msg.delimiter);
         break;
       case 'load-sample': {
         const csv = cityToCsv(generateCity({ rows: msg.rows, seed: msg.seed }));
-        await load(msg.id, 'sample-city.csv', new TextEncoder().encode(csv), 'utf-8');
+        await load(msg.id, 'sample-city.csv', new TextEncoder().encode(csv), 'utf-8', ',');
         break;
       }
       case 'run':
@@ -141,11 +138,12 @@ self.onmessage = async (event) => {
         });
     }
   } catch (err) {
-    internalError(msg.id, err);
+    failFatally(msg.id, describeFailure(err).error);
   }
 };
 
+// A module that fails to start fails every request too (each with its id), fatally.
 engine().then(
   (m) => self.postMessage({ type: 'ready', version: m.version() }),
-  (err) => internalError(0, err),
+  () => {},
 );

@@ -98,3 +98,15 @@ test('cluster writes one group id per input row, every group at least k rows', (
   assert.equal(cli('cluster', city, '--method', 'ward', '--columns', 'BMI', '-o', out).status, 2);
   assert.equal(cli('cluster', city, '--columns', '無い列', '-o', join(dir, 'none.csv')).status, 2);
 });
+
+test('--delimiter reads a file with the chosen delimiter instead of the sniffed one', () => {
+  const path = join(dir, 'semicolon.csv');
+  writeFileSync(path, '地区;年齢;所見（血圧,脂質,血糖,肝機能）\n北;34;正,正,高,正\n南;56;正,高,正,正\n');
+  assert.equal(JSON.parse(cli('inspect', path).stdout).columns.length, 4);
+  const chosen = JSON.parse(cli('inspect', path, '--delimiter', ';').stdout);
+  assert.equal(chosen.delimiter, ';');
+  assert.equal(chosen.columns.length, 3);
+  const bad = cli('inspect', path, '--delimiter', '|');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /delimiter/);
+});

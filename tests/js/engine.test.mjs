@@ -189,3 +189,23 @@ test('load + synthesizeLoaded (the worker\'s path) equals synthesize on the byte
   assert.equal(engine.synthesizeLoaded(recipe(), null).error.code, 'state.no-file');
   engine.unload();
 });
+
+test('the delimiter can be chosen instead of sniffed (inspect and load take it fourth)', () => {
+  // Three commas inside the last field on every line outvote the two semicolons: sniffed as ','.
+  const text = '地区;年齢;所見（血圧,脂質,血糖,肝機能）\n' +
+    Array.from({ length: 12 }, (_, i) => `${i % 2 ? '北' : '南'};${30 + i};正,正,${i % 3 ? '高' : '正'},正`).join('\n');
+  const sniffed = JSON.parse(engine.inspect(utf8(text), 'auto', '2026-04-01').json);
+  assert.equal(sniffed.delimiter, ',');
+  assert.equal(sniffed.columns.length, 4);
+  const chosen = JSON.parse(engine.inspect(utf8(text), 'auto', '2026-04-01', ';').json);
+  assert.equal(chosen.delimiter, ';');
+  assert.deepEqual(chosen.columns.map((c) => c.name), ['地区', '年齢', '所見（血圧,脂質,血糖,肝機能）']);
+  assert.equal(chosen.preview[0][2], '正,正,正,正');
+  const loaded = engine.load(utf8(text.replaceAll(';', '\t')), 'auto', '2026-04-01', 'tab');
+  assert.equal(JSON.parse(loaded.json).delimiter, 'tab');
+  assert.equal(JSON.parse(engine.load(utf8(text), 'auto', '2026-04-01', 'auto').json).delimiter, ',');
+  const unknown = engine.inspect(utf8(text), 'auto', '2026-04-01', '|');
+  assert.equal(unknown.ok, false);
+  assert.equal(unknown.error.code, 'delimiter.unknown');
+  engine.unload();
+});
