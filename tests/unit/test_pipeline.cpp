@@ -90,7 +90,6 @@ TEST_CASE("inspect: types, missing counts, roles with reasons, and the suggested
   CHECK(json.find("\"referenceDate\":\"2026-04-01\"") != std::string::npos);
 }
 
-<<<<<<< HEAD
 TEST_CASE("a table run once, its dropped columns emptied first, gives the same file and report") {
   const pc::LoadedTable loaded = pc::loadTable(pc::test::readFixture("city-200.csv"));
   pc::Recipe recipe = pc::suggestRecipe(loaded, "2026-04-01");
@@ -175,7 +174,9 @@ TEST_CASE("Excel's \"Unicode テキスト\" (UTF-16LE with BOM, tab-separated) i
     CHECK(e.code() == "encoding.invalid");
     CHECK(e.where().line == 4);
     CHECK(e.en().find("at byte " + std::to_string(cut + 1) + " ") != std::string::npos);
-=======
+  }
+}
+
 TEST_CASE("loadTable: the delimiter can be chosen instead of sniffed") {
   // Three commas in the last field outvote the two semicolons when sniffing.
   const std::string text = "地区;年齢;所見（血圧,脂質,血糖）\n北;34;正,高,正\n南;56;高,正,正\n";
@@ -192,6 +193,5 @@ TEST_CASE("loadTable: the delimiter can be chosen instead of sniffed") {
     FAIL("an unknown delimiter must be an error");
   } catch (const pc::InputError& e) {
     CHECK(e.code() == "delimiter.unknown");
->>>>>>> web-issue6
   }
 }
