@@ -17,7 +17,8 @@ import { after, before, test } from 'node:test';
 import { WORK, openApp } from '../support/browser.mjs';
 import { cityToCsv, generateCity } from '../../web/sample-city.js';
 
-const LIMIT = 128 * 1024 * 1024;
+// 64 MiB: the 300,000-row city (about 48 MB) and its table do not fit; the sample does.
+const LIMIT = 64 * 1024 * 1024;
 const TRAP_SEED = 4242;
 
 const INSTRUMENTATION = `
