@@ -221,7 +221,7 @@ std::string utilityJson(const EngineResult& engine, const Recipe& resolved) {
 }
 
 /// The recipe made explicit for this table (suggested roles for the columns it leaves open).
-Recipe resolveFor(const LoadedTable& loaded, const Recipe& recipe) {
+Recipe resolveFor(const LoadedTable& loaded, const Recipe& recipe, bool* suggested = nullptr) {
   // Suggestions are needed only for columns the recipe leaves open (profiling costs a pass
   // over every cell).
   bool open = false;
@@ -232,6 +232,7 @@ Recipe resolveFor(const LoadedTable& loaded, const Recipe& recipe) {
         std::find(recipe.cluster.begin(), recipe.cluster.end(), name) != recipe.cluster.end();
     if (!named && !(rule && !rule->role.empty()) && !recipe.swapEverything) open = true;
   }
+  if (suggested != nullptr) *suggested = open;
   std::vector<std::string> roles;
   if (open)
     for (const auto& suggestion : suggestRoles(loaded.table)) roles.push_back(suggestion.role);
@@ -323,6 +324,31 @@ SynthResult synthesizeTable(LoadedTable&& loaded, const Recipe& recipe,
   for (const std::string& name : resolved.drop) {
     const long c = loaded.table.indexOf(name);
     if (c >= 0) loaded.table.columns[static_cast<std::size_t>(c)].clearCells();
+  }
+  return runResolved(loaded, std::move(resolved), progress);
+}
+
+SynthResult synthesizeKept(LoadedTable& loaded, const Recipe& recipe, const ProgressFn& progress) {
+  const auto reload = [] {
+    return InputError(
+        "state.reload", "前の実行で削除した列を使う設定です。ファイルをもう一度読み込みます。",
+        "These settings use a column an earlier run dropped: the file is read again.");
+  };
+  bool suggested = false;
+  Recipe resolved = resolveFor(loaded, recipe, &suggested);
+  // Roles suggested from emptied columns, or an emptied column kept: the file is needed again.
+  for (const std::string& name : loaded.cleared) {
+    if (suggested ||
+        std::find(resolved.drop.begin(), resolved.drop.end(), name) == resolved.drop.end())
+      throw reload();
+  }
+  for (const std::string& name : resolved.drop) {
+    const long c = loaded.table.indexOf(name);
+    if (c < 0 ||
+        std::find(loaded.cleared.begin(), loaded.cleared.end(), name) != loaded.cleared.end())
+      continue;
+    loaded.table.columns[static_cast<std::size_t>(c)].clearCells();
+    loaded.cleared.push_back(name);
   }
   return runResolved(loaded, std::move(resolved), progress);
 }

@@ -22,6 +22,8 @@ struct LoadedTable {
   Table table;
   Encoding encoding = Encoding::Utf8;
   char delimiter = ',';
+  /// Columns emptied by synthesizeKept (dropped by an earlier run).
+  std::vector<std::string> cleared;
 };
 
 /// Decodes (encoding "auto" = detect) and parses a CSV/TSV file; delimiter is "auto"
@@ -70,5 +72,10 @@ SynthResult synthesizeTable(const LoadedTable& loaded, const Recipe& recipe,
 /// lower). The page keeps its table for further runs and uses the other form.
 SynthResult synthesizeTable(LoadedTable&& loaded, const Recipe& recipe,
                             const ProgressFn& progress = {});
+/// The same for a table kept between runs (the page): the columns this run drops are emptied
+/// first and named in `loaded.cleared`. A later run that would read a cleared column (keeps it,
+/// or leaves roles to be suggested) throws InputError "state.reload": read the file again.
+SynthResult synthesizeKept(LoadedTable& loaded, const Recipe& recipe,
+                           const ProgressFn& progress = {});
 
 }  // namespace pc

@@ -337,9 +337,17 @@ async function run() {
   try {
     // After a cancel the worker is new and has no file: load it again first.
     if (state.loadedIn !== engine.generation) await sendSource(state.source);
-    const reply = await engine.request({ type: 'run', recipe }, [], (stage, fraction) =>
-      setStage(stage, fraction),
-    );
+    const runOnce = () =>
+      engine.request({ type: 'run', recipe }, [], (stage, fraction) => setStage(stage, fraction));
+    let reply;
+    try {
+      reply = await runOnce();
+    } catch (error) {
+      // The engine let go of the columns an earlier run dropped; this run keeps one of them.
+      if (error.code !== 'state.reload') throw error;
+      await sendSource(state.source);
+      reply = await runOnce();
+    }
     state.result = { bytes: reply.bytes, summary: reply.summary, recipe: reply.recipe };
     showReport(reply.summary);
     setStage('done', 1, false);

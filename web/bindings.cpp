@@ -10,7 +10,9 @@
 //          (summary: the report, without the seed; recipe: the resolved recipe, with it)
 //   load(bytes: Uint8Array, encoding: string, today[, delimiter])   -> as inspect, and the
 //       parsed table is kept in the module, so the caller can drop its copy of the file's bytes
-//   synthesizeLoaded(recipeJson, onProgress)            -> as synthesize, on the kept table
+//   synthesizeLoaded(recipeJson, onProgress)            -> as synthesize, on the kept table;
+//       the columns a run drops are emptied in it, and a later run that needs one of them
+//       fails with {code: 'state.reload'}: load the file again (pc::synthesizeKept)
 //   unload()                                            -> frees the kept table
 // Any failure comes back as a value, never as a thrown C++ exception:
 //       -> {ok: false, error: {code, ja, en, line, column}}
@@ -79,8 +81,8 @@ val guarded(Body&& body) {
 /// one TypedArray.set. Allocating here keeps a failed allocation a std::bad_alloc.
 std::string copyBytes(val bytes) {
   if (bytes.typeOf().as<std::string>() == "string") return bytes.as<std::string>();
-  if (bytes.instanceof(val::global("ArrayBuffer"))) bytes = val::global("Uint8Array").new_(bytes);
-  if (!bytes.instanceof(val::global("Uint8Array"))) {
+  if (bytes.instanceof (val::global("ArrayBuffer"))) bytes = val::global("Uint8Array").new_(bytes);
+  if (!bytes.instanceof (val::global("Uint8Array"))) {
     throw pc::InputError("bytes.type", "ファイルの中身はバイト列（Uint8Array）で渡してください。",
                          "Pass the file's contents as bytes (a Uint8Array).");
   }
@@ -154,8 +156,9 @@ val synthesizeLoaded(const std::string& recipeJson, val onProgress) {
       throw pc::InputError("state.no-file", "先にファイルを読み込んでください。",
                            "Load a file first.");
     }
+    // The columns the run drops leave the kept table (peak memory; the heap never shrinks).
     return resultValue(
-        pc::synthesizeTable(*kept, pc::parseRecipe(recipeJson), progressOf(onProgress)));
+        pc::synthesizeKept(*kept, pc::parseRecipe(recipeJson), progressOf(onProgress)));
   });
 }
 

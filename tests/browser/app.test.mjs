@@ -170,6 +170,16 @@ test('a UTF-8 file chosen with the picker, an identifier dropped by hand, Shift_
     clusterValueCounts(out, '地区', ['年齢', '性別']),
     clusterValueCounts(parseCsv(csv), '地区', ['年齢', '性別']),
   );
+  // 番号 kept after all: the engine let the dropped column go after the run, so the page reads
+  // the file again by itself and the run has it.
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.locator('#columns select[data-column="番号"]').selectOption('category');
+  assert.equal(await page.locator('#columns select[data-column="番号"]').inputValue(), 'category');
+  await runAndWait();
+  assert.equal(await byTestId('error').isHidden(), true, await byTestId('error').textContent());
+  const again = parseCsv(iconv.decode((await downloadBytes('download-csv')).bytes, 'cp932'));
+  assert.deepEqual(again.header, ['地区', '番号', '年齢', '性別']);
+  assert.deepEqual(again.rows.map((row) => row[1]).sort(), ['A1', 'A2', 'A3', 'A4', 'B1', 'B2', 'B3']);
   await byTestId('output-encoding').selectOption('utf-8-bom');
   await byTestId('min-cluster-size').fill('10');
 });

@@ -190,6 +190,26 @@ test('load + synthesizeLoaded (the worker\'s path) equals synthesize on the byte
   engine.unload();
 });
 
+test('runs on the kept table let dropped columns go; keeping one later asks for the file again', () => {
+  assert.equal(engine.load(utf8(cityText), 'auto', '2026-04-01').ok, true);
+  const first = engine.synthesizeLoaded(recipe({ seed: 8 }), null);
+  assert.equal(first.ok, true);
+  // Again with the same drops: the same file.
+  const second = engine.synthesizeLoaded(recipe({ seed: 8 }), null);
+  assert.ok(Buffer.from(first.bytes).equals(Buffer.from(second.bytes)));
+  // Keeping 備考 now: the engine no longer has it, and says so (the page reads the file again).
+  const keepNotes = recipe({ seed: 8, drop: IDENTIFIERS.filter((name) => name !== '備考') });
+  const refused = engine.synthesizeLoaded(keepNotes, null);
+  assert.equal(refused.ok, false);
+  assert.equal(refused.error.code, 'state.reload');
+  assert.equal(engine.load(utf8(cityText), 'auto', '2026-04-01').ok, true);
+  const kept = engine.synthesizeLoaded(keepNotes, null);
+  assert.equal(kept.ok, true);
+  const expected = engine.synthesize(utf8(cityText), keepNotes, null);
+  assert.ok(Buffer.from(kept.bytes).equals(Buffer.from(expected.bytes)));
+  engine.unload();
+});
+
 test('the delimiter can be chosen instead of sniffed (inspect and load take it fourth)', () => {
   // Three commas inside the last field on every line outvote the two semicolons: sniffed as ','.
   const text = '地区;年齢;所見（血圧,脂質,血糖,肝機能）\n' +

@@ -1,6 +1,7 @@
 // Files in, files out: every encoding reads back to the same table, and bad bytes say where.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -105,6 +106,45 @@ TEST_CASE("a table run once, its dropped columns emptied first, gives the same f
   CHECK_FALSE(loaded.table.columns[static_cast<std::size_t>(loaded.table.indexOf(recipe.drop[0]))]
                   .at(0)
                   .empty());
+}
+
+TEST_CASE("a kept table lets dropped columns go; a later run that keeps one asks for the file") {
+  pc::LoadedTable kept = pc::loadTable(pc::test::readFixture("city-200.csv"));
+  const pc::LoadedTable fresh = kept;
+  pc::Recipe recipe = pc::suggestRecipe(kept, "2026-04-01");
+  recipe.seed = 7;
+  recipe.hasSeed = true;
+  REQUIRE(std::find(recipe.drop.begin(), recipe.drop.end(), "氏名") != recipe.drop.end());
+  const pc::SynthResult first = pc::synthesizeKept(kept, recipe);
+  CHECK(first.bytes == pc::synthesizeTable(fresh, recipe).bytes);
+  CHECK(std::find(kept.cleared.begin(), kept.cleared.end(), "氏名") != kept.cleared.end());
+  CHECK(kept.table.columns[static_cast<std::size_t>(kept.table.indexOf("氏名"))].at(0).empty());
+  // The same recipe again: the same file.
+  CHECK(pc::synthesizeKept(kept, recipe).bytes == first.bytes);
+  // Keeping the name now needs the file again.
+  pc::Recipe keepName = recipe;
+  keepName.drop.erase(std::find(keepName.drop.begin(), keepName.drop.end(), "氏名"));
+  bool found = false;
+  for (auto& [name, rule] : keepName.columns) {
+    if (name != "氏名") continue;
+    rule = pc::ColumnRule{};
+    rule.role = "category";
+    found = true;
+  }
+  if (!found) {
+    pc::ColumnRule rule;
+    rule.role = "category";
+    keepName.columns.emplace_back("氏名", rule);
+  }
+  try {
+    pc::synthesizeKept(kept, keepName);
+    FAIL("a cleared column was read");
+  } catch (const pc::InputError& e) {
+    CHECK(e.code() == "state.reload");
+  }
+  pc::LoadedTable again = fresh;
+  const pc::SynthResult withName = pc::synthesizeKept(again, keepName);
+  CHECK(withName.bytes == pc::synthesizeTable(fresh, keepName).bytes);
 }
 
 TEST_CASE("Excel's \"Unicode テキスト\" (UTF-16LE with BOM, tab-separated) is read like any file") {
