@@ -19,8 +19,11 @@ using OrderedJson = nlohmann::ordered_json;
 
 }  // namespace
 
-LoadedTable loadTable(std::string_view bytes, std::string_view encodingName_,
-                      const ProgressFn& progress, std::string_view delimiterName_) {
+namespace {
+
+/// loadTable; `owned`, when given, holds `bytes` and is emptied once they are decoded.
+LoadedTable load(std::string_view bytes, std::string* owned, std::string_view encodingName_,
+                 const ProgressFn& progress, std::string_view delimiterName_) {
   CsvReadOptions options;  // delimiter 0: sniffed
   if (delimiterName_ == "," || delimiterName_ == "comma") {
     options.delimiter = ',';
@@ -55,6 +58,7 @@ LoadedTable loadTable(std::string_view bytes, std::string_view encodingName_,
         isValidUtf8(bytes))) {
     decoded = decodeToUtf8(bytes, loaded.encoding);
     text = decoded;
+    if (owned != nullptr) std::string().swap(*owned);
   }
   if (progress) progress("reading", 0.5);
   CsvInfo info;
@@ -62,6 +66,18 @@ LoadedTable loadTable(std::string_view bytes, std::string_view encodingName_,
   loaded.delimiter = info.delimiter;
   if (progress) progress("reading", 1.0);
   return loaded;
+}
+
+}  // namespace
+
+LoadedTable loadTable(std::string_view bytes, std::string_view encoding, const ProgressFn& progress,
+                      std::string_view delimiter) {
+  return load(bytes, nullptr, encoding, progress, delimiter);
+}
+
+LoadedTable loadTableFrom(std::string bytes, std::string_view encoding, const ProgressFn& progress,
+                          std::string_view delimiter) {
+  return load(bytes, &bytes, encoding, progress, delimiter);
 }
 
 std::vector<RoleSuggestion> suggestRoles(const Table& table) {

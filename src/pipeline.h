@@ -31,6 +31,10 @@ struct LoadedTable {
 /// Throws InputError for undecodable bytes, malformed CSV or an unknown delimiter name.
 LoadedTable loadTable(std::string_view bytes, std::string_view encoding = "auto",
                       const ProgressFn& progress = {}, std::string_view delimiter = "auto");
+/// The same, taking the bytes: a file that must be decoded (Shift_JIS, UTF-16, EUC-JP) lets
+/// them go as soon as its UTF-8 text is made, before parsing (peak memory).
+LoadedTable loadTableFrom(std::string bytes, std::string_view encoding = "auto",
+                          const ProgressFn& progress = {}, std::string_view delimiter = "auto");
 
 /// Suggested role of every column ("drop", "cluster", "category", "number", "date-to-age")
 /// with a one-sentence reason in Japanese and English.

@@ -227,8 +227,8 @@ int runSynth(int argc, char** argv) {
   if (flags.count("--encoding")) recipe.inputEncoding = flags["--encoding"];
   // The file's bytes are let go as soon as the table is built (peak memory).
   pc::LoadedTable loaded =
-      pc::loadTable(readFile(positional[0]), recipe.inputEncoding, progress,
-                    flags.count("--delimiter") ? flags["--delimiter"] : std::string("auto"));
+      pc::loadTableFrom(readFile(positional[0]), recipe.inputEncoding, progress,
+                        flags.count("--delimiter") ? flags["--delimiter"] : std::string("auto"));
   if (!flags.count("--recipe")) recipe = pc::suggestRecipe(loaded, today());
   if (flags.count("--reference-date")) recipe.referenceDate = flags["--reference-date"];
   if (flags.count("--preset")) recipe.preset = flags["--preset"];

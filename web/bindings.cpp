@@ -98,7 +98,7 @@ std::string version() { return PROJECT_VERSION_STRING; }
 val inspectWith(val bytes, const std::string& encoding, const std::string& today,
                 const std::string& delimiter) {
   return guarded([&] {
-    const pc::LoadedTable loaded = pc::loadTable(copyBytes(bytes), encoding, {}, delimiter);
+    const pc::LoadedTable loaded = pc::loadTableFrom(copyBytes(bytes), encoding, {}, delimiter);
     val result = val::object();
     result.set("ok", true);
     result.set("json", pc::inspectJson(loaded, today));
@@ -117,7 +117,7 @@ val loadWith(val bytes, const std::string& encoding, const std::string& today,
              const std::string& delimiter) {
   kept.reset();
   return guarded([&] {
-    kept = pc::loadTable(copyBytes(bytes), encoding, {}, delimiter);
+    kept = pc::loadTableFrom(copyBytes(bytes), encoding, {}, delimiter);
     val result = val::object();
     result.set("ok", true);
     result.set("json", pc::inspectJson(*kept, today));

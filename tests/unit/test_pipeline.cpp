@@ -45,6 +45,10 @@ TEST_CASE(
       const pc::LoadedTable back = pc::loadTable(bytes);  // detected, not told
       CHECK(back.encoding == encoding);
       CHECK(cells(back.table) == cells(*table));
+      // Handing the bytes over (they are let go once decoded) reads the same table.
+      const pc::LoadedTable handed = pc::loadTableFrom(bytes);
+      CHECK(handed.encoding == encoding);
+      CHECK(cells(handed.table) == cells(*table));
       // Written again, the bytes are the same (CP932 included).
       CHECK(pc::encodeTable(back.table, encoding) == bytes);
     }
