@@ -62,7 +62,15 @@ function fillClusterTable(summary, t, lang) {
     cell(tr, cluster.label);
     cell(tr, cluster.rowsIn.toLocaleString(), 'num');
     cell(tr, cluster.rowsOut.toLocaleString(), 'num');
-    const outcome = cell(tr, t(`status_${cluster.status}`, cluster), cluster.status === 'released' ? 'ok' : 'warn');
+    // A district that took in a small one has more rows out than in: say whose.
+    const merged = summary.clusters.filter((c) => c.status === 'merged' && c.into === cluster.label);
+    const status = cluster.status === 'released' && merged.length
+      ? t('status_released_with', {
+        from: merged.map((c) => c.label).join(lang === 'en' ? ', ' : '、'),
+        n: merged.reduce((sum, c) => sum + c.rowsIn, 0).toLocaleString(),
+      })
+      : t(`status_${cluster.status}`, cluster);
+    const outcome = cell(tr, status, cluster.status === 'released' ? 'ok' : 'warn');
     if (cluster.reason) outcome.title = lang === 'en' ? cluster.reason.en : cluster.reason.ja;
   }
 }

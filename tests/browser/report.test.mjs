@@ -45,6 +45,8 @@ test('the report: cards, G3 checks, merges with reasons, risk in plain words', a
 
   assert.match(await byTestId('summary').textContent(), /20,000/);
   assert.match(await byTestId('cluster-table').textContent(), /統合 → 湖畔中学校区/);
+  // The receiving district says whose rows it took in (its pseudo count is 5 more).
+  assert.match(await byTestId('cluster-table').textContent(), /公開（山間分校中学校区 の 5 人を統合）/);
   const checks = await byTestId('report-checks').textContent();
   assert.match(checks, /✓/);
   assert.match(checks, /件を確認、不一致 0 件/);
