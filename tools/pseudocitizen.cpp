@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "error.h"
+#include "huge-pages.h"
 #include "pipeline.h"
 #include "recipe.h"
 
@@ -117,13 +118,17 @@ std::string readFile(const std::string& path) {
     throw pc::InputError("io.open", "ファイル「" + path + "」を開けません: " + std::strerror(errno),
                          "Cannot open \"" + path + "\": " + std::strerror(errno));
   }
+  // A regular file is read straight into a string of its size; anything else (a pipe) in pieces.
   std::string bytes;
-  char buffer[1 << 16];
   if (std::fseek(file, 0, SEEK_END) == 0) {
     const long size = std::ftell(file);
-    if (size > 0) bytes.reserve(static_cast<std::size_t>(size));
     std::rewind(file);
+    if (size > 0) {
+      bytes.resize(static_cast<std::size_t>(size));
+      bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file));
+    }
   }
+  char buffer[1 << 16];
   for (;;) {
     const std::size_t got = std::fread(buffer, 1, sizeof buffer, file);
     bytes.append(buffer, got);
@@ -329,6 +334,7 @@ int runCluster(int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
+  useHugePages(argv);
   try {
     if (argc < 2) throw UsageError{"no command"};
     const std::string command = argv[1];
