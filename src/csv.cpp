@@ -404,24 +404,42 @@ void appendCsvField(std::string& out, std::string_view cell, char delimiter) {
   out.push_back('"');
 }
 
-std::string writeCsv(const Table& table, char delimiter) {
+void appendCsv(std::string& out, const Table& table, char delimiter) {
   std::size_t bytes = 0;
   for (const auto& column : table.columns) bytes += column.byteSize() + column.size() + 8;
-  std::string out;
-  out.reserve(bytes + table.rows() * 2 + 256);
+  out.reserve(out.size() + bytes + table.rows() * 2 + 256);
   for (std::size_t c = 0; c < table.names.size(); ++c) {
     if (c != 0) out.push_back(delimiter);
     appendCsvField(out, table.names[c], delimiter);
   }
   out.append("\r\n");
+  // A dictionary column's values are quoted once each.
+  std::vector<std::vector<std::string>> fields(table.columns.size());
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    const TextColumn& column = table.columns[c];
+    if (!column.isDictionary()) continue;
+    fields[c].resize(column.dictionarySize());
+    for (uint32_t code = 0; code < column.dictionarySize(); ++code)
+      appendCsvField(fields[c][code], column.value(code), delimiter);
+  }
   const std::size_t rows = table.rows();
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t c = 0; c < table.columns.size(); ++c) {
       if (c != 0) out.push_back(delimiter);
-      appendCsvField(out, table.columns[c].at(r), delimiter);
+      const TextColumn& column = table.columns[c];
+      if (column.isDictionary()) {
+        out.append(fields[c][column.code(r)]);
+      } else {
+        appendCsvField(out, column.at(r), delimiter);
+      }
     }
     out.append("\r\n");
   }
+}
+
+std::string writeCsv(const Table& table, char delimiter) {
+  std::string out;
+  appendCsv(out, table, delimiter);
   return out;
 }
 

@@ -43,6 +43,8 @@ void appendCsvField(std::string& out, std::string_view cell, char delimiter = ',
 
 /// Writes the table as UTF-8 CSV with CRLF line ends (no BOM), header first.
 std::string writeCsv(const Table& table, char delimiter = ',');
+/// The same, appended to `out` (e.g. after a BOM).
+void appendCsv(std::string& out, const Table& table, char delimiter = ',');
 
 /// Display name of a delimiter: "," "tab" ";".
 const char* delimiterName(char delimiter);

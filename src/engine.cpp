@@ -66,16 +66,35 @@ NumberData parseNumbers(const TextColumn& column, const std::string& name, std::
   NumberData data;
   data.missing.assign(rows, 0);
   std::vector<Decimal> decimals(rows);
+  // A dictionary column's values are parsed once each, when first met (so an unreadable value is
+  // reported at its first row, as when every cell is parsed).
+  enum : uint8_t { kUnknown, kValue, kMissing };
+  std::vector<uint8_t> state(column.isDictionary() ? column.dictionarySize() : 0, kUnknown);
+  std::vector<Decimal> valueOf(state.size());
   for (std::size_t r = 0; r < rows; ++r) {
+    const uint32_t code = column.isDictionary() ? column.code(r) : 0;
+    if (!state.empty() && state[code] != kUnknown) {
+      if (state[code] == kMissing) {
+        data.missing[r] = 1;
+      } else {
+        decimals[r] = valueOf[code];
+      }
+      continue;
+    }
     const std::string_view cell = column.at(r);
     if (isMissingToken(cell)) {
       data.missing[r] = 1;
+      if (!state.empty()) state[code] = kMissing;
       continue;
     }
     const auto value = parseDecimal(cell);
     if (!value) badCell(name, col, r, cell, "数値", "number");
     decimals[r] = *value;
     data.scale = std::max(data.scale, value->scale);
+    if (!state.empty()) {
+      state[code] = kValue;
+      valueOf[code] = *value;
+    }
   }
   if (data.scale > 9) {
     throw InputError("value.too-precise", "列「" + name + "」の小数の桁が多すぎます（9 桁まで）。",
@@ -107,10 +126,22 @@ NumberData parseAges(const TextColumn& column, const std::string& name, std::siz
   NumberData data;
   data.missing.assign(rows, 0);
   data.units.assign(rows, 0);
+  // A dictionary column's dates are read once each, when first met (-1: missing; -2: not yet).
+  std::vector<int64_t> ageOf(column.isDictionary() ? column.dictionarySize() : 0, -2);
   for (std::size_t r = 0; r < rows; ++r) {
+    if (!ageOf.empty() && ageOf[column.code(r)] != -2) {
+      const int64_t age = ageOf[column.code(r)];
+      if (age == -1) {
+        data.missing[r] = 1;
+      } else {
+        data.units[r] = age;
+      }
+      continue;
+    }
     const std::string_view cell = column.at(r);
     if (isMissingToken(cell)) {
       data.missing[r] = 1;
+      if (!ageOf.empty()) ageOf[column.code(r)] = -1;
       continue;
     }
     const auto date = parseDate(cell);
@@ -125,6 +156,7 @@ NumberData parseAges(const TextColumn& column, const std::string& name, std::siz
                        Location{0, static_cast<long>(col + 1)});
     }
     data.units[r] = age;
+    if (!ageOf.empty()) ageOf[column.code(r)] = age;
   }
   return data;
 }

@@ -167,6 +167,13 @@ std::string inspectJson(const LoadedTable& loaded, const std::string& today,
 }
 
 std::string encodeTable(const Table& table, Encoding encoding) {
+  if (encoding == Encoding::Utf8 || encoding == Encoding::Utf8Bom) {
+    // Written in place after the BOM, and checked (the cells came from valid text).
+    std::string out = encoding == Encoding::Utf8Bom ? "\xEF\xBB\xBF" : "";
+    appendCsv(out, table);
+    if (!isValidUtf8(out)) encodeFromUtf8(out, Encoding::Utf8);  // throws, naming the place
+    return out;
+  }
   const std::string utf8 = writeCsv(table);
   if (encoding != Encoding::ShiftJis) return encodeFromUtf8(utf8, encoding);
   try {
