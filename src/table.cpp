@@ -104,10 +104,4 @@ void TextColumn::becomePlain() {
   dictionary_ = false;
 }
 
-std::size_t Table::memoryBytes() const noexcept {
-  std::size_t bytes = 0;
-  for (const TextColumn& column : columns) bytes += column.memoryBytes();
-  return bytes;
-}
-
 }  // namespace pc

@@ -153,8 +153,6 @@ struct Table {
       if (names[i] == name) return static_cast<long>(i);
     return -1;
   }
-  /// Bytes the table holds in memory.
-  std::size_t memoryBytes() const noexcept;
 };
 
 }  // namespace pc
