@@ -196,7 +196,9 @@ function showFile(info) {
     role.value = column.role;
     role.addEventListener('change', onRoleChange);
     tr.insertCell().append(role);
-    tr.insertCell().textContent = lang === 'en' ? column.reason.en : column.reason.ja;
+    const reason = tr.insertCell();
+    reason.className = 'reason';
+    reason.textContent = lang === 'en' ? column.reason.en : column.reason.ja;
   }
   $('seed-input').value = randomSeed();
   $('reference-date').value = info.recipe.referenceDate ?? '';

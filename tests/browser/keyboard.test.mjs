@@ -58,6 +58,11 @@ async function assertNoSidewaysScroll(step) {
   }));
   assert.equal(innerWidth, 1366);
   assert.ok(scrollWidth <= clientWidth, `${step}: the page is ${scrollWidth} px wide in a ${clientWidth} px window`);
+  // Nor inside the page: the role table's reasons are read whole, not scrolled to.
+  const hidden = await page.evaluate(() => [...document.querySelectorAll('.table-scroll')]
+    .filter((box) => box.offsetParent !== null && box.querySelector('select[data-column]'))
+    .map((box) => box.scrollWidth - box.clientWidth));
+  for (const overflow of hidden) assert.ok(overflow <= 0, `${step}: the role table scrolls sideways by ${overflow} px`);
 }
 
 /** Checks the focused control is named, visibly focused, and wholly inside the window. */
