@@ -219,6 +219,16 @@ class KeyIndex {
 
   uint32_t size() const noexcept { return size_; }
 
+  /// The id of `key`, or kNone.
+  uint32_t find(uint64_t key) const noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(mix64(key)) & mask;; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (slot.id == kNone) return kNone;
+      if (slot.key == key) return slot.id;
+    }
+  }
+
   /// The id of `key`, added as the next id when new.
   uint32_t findOrAdd(uint64_t key) {
     if (full(size_, slots_.size())) grow();
@@ -256,48 +266,6 @@ class KeyIndex {
 
   std::vector<Slot> slots_;
   uint32_t size_ = 0;
-};
-
-/// Open-addressing set of 64-bit keys below 2^64 − 1 (which marks a free slot).
-class KeySet {
- public:
-  explicit KeySet(std::size_t expectedKeys) : slots_(slotsFor(expectedKeys), kFree) {}
-
-  void add(uint64_t key) {
-    if (full(size_, slots_.size())) grow();
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t i = static_cast<std::size_t>(mix64(key)) & mask;
-    for (; slots_[i] != kFree; i = (i + 1) & mask)
-      if (slots_[i] == key) return;
-    slots_[i] = key;
-    ++size_;
-  }
-
-  bool contains(uint64_t key) const noexcept {
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = static_cast<std::size_t>(mix64(key)) & mask; slots_[i] != kFree;
-         i = (i + 1) & mask)
-      if (slots_[i] == key) return true;
-    return false;
-  }
-
- private:
-  static constexpr uint64_t kFree = ~uint64_t{0};
-
-  void grow() {
-    std::vector<uint64_t> old(slots_.size() * 2, kFree);
-    old.swap(slots_);
-    const std::size_t mask = slots_.size() - 1;
-    for (const uint64_t key : old) {
-      if (key == kFree) continue;
-      std::size_t i = static_cast<std::size_t>(mix64(key)) & mask;
-      while (slots_[i] != kFree) i = (i + 1) & mask;
-      slots_[i] = key;
-    }
-  }
-
-  std::vector<uint64_t> slots_;
-  std::size_t size_ = 0;
 };
 
 void requireSameWidth(const std::vector<std::size_t>& a, const std::vector<std::size_t>& b) {
@@ -852,10 +820,23 @@ double copiedRowShare(const std::vector<const JointIds*>& columns) {
     for (std::size_t r = 0; r < nPseudo; ++r)
       if (possible(r)) copied += inOriginal[group.key(pseudo, r)];
   } else {
-    KeySet originalKeys(nOrig);  // released rows are mostly distinct
-    for (std::size_t r = 0; r < nOrig; ++r) originalKeys.add(group.key(orig, r));
-    for (std::size_t r = 0; r < nPseudo; ++r)
-      if (possible(r) && originalKeys.contains(group.key(pseudo, r))) ++copied;
+    // The keys of the pseudo rows that may be copies (usually far fewer than the original rows)
+    // with their numbers of rows, looked up with every original row; each key counts once.
+    KeyIndex candidates(0);
+    std::vector<uint32_t> rows;
+    for (std::size_t r = 0; r < nPseudo; ++r) {
+      if (!possible(r)) continue;
+      const uint32_t id = candidates.findOrAdd(group.key(pseudo, r));
+      if (id == rows.size()) rows.push_back(0);
+      ++rows[id];
+    }
+    for (std::size_t r = 0; r < nOrig && candidates.size() > 0; ++r) {
+      const uint32_t id = candidates.find(group.key(orig, r));
+      if (id != kNone && rows[id] > 0) {
+        copied += rows[id];
+        rows[id] = 0;
+      }
+    }
   }
   return static_cast<double>(copied) / static_cast<double>(nPseudo);
 }
