@@ -147,9 +147,10 @@ CodedColumn codeColumn(const Table& original, std::size_t colOrig, const Table* 
 /// Joint ids of the combinations of several coded columns (a pointer per column, each with
 /// `originalRows` and `pseudoRows` ids; none = every row gets id 0): two rows get the same id
 /// exactly when they have the same id in every column, so the result equals jointIds on the
-/// columns' cells (ids in order of first appearance, original rows first). Columns with few ids
-/// are combined through dense arrays; the rest through a hash table of id tuples (about
-/// 4 × (1 + columns left) + 20 bytes per distinct combination while it runs).
+/// columns' cells (ids in order of first appearance, original rows first). A row's ids make one
+/// 64-bit mixed-radix key (columns whose counts multiply past 2^64 are combined a group at a
+/// time), mapped to ids through a dense array when the keys are few, else through a hash table
+/// of about 23 bytes per distinct key while it runs.
 JointIds combineJointIds(const std::vector<const JointIds*>& columns, std::size_t originalRows,
                          std::size_t pseudoRows);
 
