@@ -476,9 +476,25 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
   doc["sensitive"] = names(sensitive);
   doc["numbers"] = names(numbers);
 
+  // Every column of both files coded once in a shared id space; every measure below works on
+  // these ids (and on the numbers), none reads the cells again.
+  std::vector<CodedColumn> coded;
+  coded.reserve(all.size());
+  for (const std::size_t c : all) coded.push_back(codeColumn(original, c, &pseudo, c));
+  auto codedOf = [&](const std::vector<std::size_t>& cols) {
+    std::vector<const CodedColumn*> out;
+    for (const std::size_t c : cols) out.push_back(&coded[c]);
+    return out;
+  };
+  auto idsOfColumns = [&](const std::vector<std::size_t>& cols) { return idsOf(codedOf(cols)); };
+  auto combined = [&](const std::vector<std::size_t>& cols) {
+    return combineJointIds(idsOfColumns(cols), original.rows(), pseudo.rows());
+  };
+
   // Copied rows, beside chance.
-  const double copied = copiedRowShare(original, pseudo, all, all);
-  const double chance = expectedCopiedShareByChance(original, all, keys, rng, 1);
+  const double copied = copiedRowShare(idsOfColumns(all));
+  const JointIds clusterIds = combined(keys);
+  const double chance = expectedCopiedShareByChance(codedOf(all), clusterIds, rng, 1);
   doc["copiedRows"] = {
       {"share", copied},
       {"chance", chance},
@@ -491,7 +507,8 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
                  percent(chance) + " by chance."}};
 
   // Replicated uniques on the quasi-identifiers.
-  const ReplicatedUniques repU = replicatedUniques(original, pseudo, exactQi, exactQi);
+  const JointIds exactQiIds = combined(exactQi);
+  const ReplicatedUniques repU = replicatedUniques(exactQiIds);
   doc["replicatedUniques"] = {
       {"originalUniques", repU.originalUniques},
       {"pseudoUniques", repU.pseudoUniques},
@@ -511,12 +528,10 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
                  " of all records); that row's other values are swapped."}};
 
   // Record linkage and attribute inference.
-  const JointIds clusterIds = jointIds(original, keys, pseudo, keys);
-  const JointIds qiIds = jointIds(original, qi, pseudo, qi);
-  const NumericMatrix numOrig = numericMatrix(original, numbers);
-  const NumericMatrix numPseudo = numericMatrix(pseudo, numbers);
+  const JointIds qiIds = combined(qi);
+  const CodedNumbers numberValues = codedNumbers(codedOf(numbers));
   const LinkageResult linkage =
-      recordLinkage(clusterIds, qiIds, numOrig, numPseudo, trueMatch, rng);
+      recordLinkage(clusterIds, qiIds, numberValues, trueMatch, rng);
   doc["recordLinkage"] = {
       {"targets", linkage.targets},
       {"rate", linkage.rate},
@@ -536,9 +551,7 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
            percent(linkage.rate) + " of the time (95% interval " +
            percent(linkage.rateInterval.low) + "–" + percent(linkage.rateInterval.high) +
            "); a blind guess within the district gives " + percent(linkage.chanceRate) + "."}};
-  std::vector<JointIds> sensitiveIds;
-  for (const std::size_t c : sensitive)
-    sensitiveIds.push_back(jointIds(original, {c}, pseudo, {c}));
+  const std::vector<const JointIds*> sensitiveIds = idsOfColumns(sensitive);
   const std::vector<InferenceResult> inference =
       attributeInference(clusterIds, qiIds, sensitiveIds, rng);
   OrderedJson inferences = OrderedJson::array();
@@ -561,7 +574,7 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
   doc["attributeInference"] = inferences;
 
   // k-anonymity and l-diversity of the output on the quasi-identifiers.
-  const ClassStats classes = equivalenceClasses(pseudo, exactQi);
+  const ClassStats classes = equivalenceClasses(exactQiIds.pseudo, exactQiIds.count);
   OrderedJson kanon = OrderedJson::array();
   for (const std::size_t k : {2, 3, 5}) {
     const BelowK below = classesBelowK(classes, k);
@@ -569,7 +582,9 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
   }
   OrderedJson ldiv = OrderedJson::array();
   for (const std::size_t c : sensitive) {
-    const DiversityStats d = lDiversity(pseudo, exactQi, c);
+    const JointIds& values = coded[c].ids;
+    const DiversityStats d =
+        lDiversity(exactQiIds.pseudo, exactQiIds.count, values.pseudo, values.count);
     ldiv.push_back({{"column", pseudo.names[c]},
                     {"homogeneousClasses", d.homogeneousClasses},
                     {"recordsInHomogeneousClasses", d.recordsInHomogeneousClasses},
@@ -583,11 +598,9 @@ std::string riskReportJson(const Table& original, const Table& pseudo,
                        {"lDiversity", ldiv}};
 
   // Distance to closest record.
-  std::vector<JointIds> categorical;
-  for (const std::size_t c : categories)
-    categorical.push_back(jointIds(original, {c}, pseudo, {c}));
+  const std::vector<const JointIds*> categorical = idsOfColumns(categories);
   if (!categorical.empty() || !numbers.empty()) {
-    const DcrResult dcr = dcrBaselineProtection(categorical, numOrig, numPseudo, rng);
+    const DcrResult dcr = dcrBaselineProtection(categorical, numberValues, rng);
     doc["dcr"] = {{"medianSynthetic", dcr.medianSynthetic},
                   {"medianRandom", dcr.medianRandom},
                   {"score", std::isnan(dcr.score) ? OrderedJson(nullptr) : OrderedJson(dcr.score)},

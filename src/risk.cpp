@@ -75,212 +75,317 @@ inline bool equalBytes(const char* a, const char* b, std::size_t n) noexcept {
   return loadTail(a, n) == loadTail(b, n);
 }
 
-/// The cells of some columns of a table, seen as rows. A row's key is its cells one after the
-/// other, each as its length (LEB128) then its bytes, so two rows have equal keys exactly when
-/// their cells are byte-equal.
-class RowCells {
- public:
-  RowCells(const Table& table, const std::vector<std::size_t>& cols) : rows_(table.rows()) {
-    columns_.reserve(cols.size());
-    for (const std::size_t c : cols) {
-      if (c >= table.columns.size()) {
-        throw std::invalid_argument("risk: column index " + std::to_string(c) +
-                                    " is out of range (" + std::to_string(table.columns.size()) +
-                                    " columns)");
-      }
-      columns_.push_back(&table.columns[c]);
-    }
-  }
-
-  std::size_t rows() const noexcept { return rows_; }
-  std::size_t width() const noexcept { return columns_.size(); }
-  /// An upper bound of the bytes of all the rows' keys (cells shorter than 128 bytes).
-  std::size_t keyBytes() const noexcept {
-    std::size_t bytes = rows_ * columns_.size();
-    for (const TextColumn* column : columns_) bytes += column->byteSize();
-    return bytes;
-  }
-  std::string_view cell(std::size_t j, std::size_t r) const noexcept { return columns_[j]->at(r); }
-
-  /// Row hash as a fold of cell hashes (what expectedCopiedShareByChance shuffles).
-  uint64_t foldedHash(std::size_t r) const noexcept {
-    uint64_t h = kRowSeed;
-    for (const TextColumn* column : columns_) h = combineHash(h, hashCell(column->at(r)));
-    return h;
-  }
-
-  /// Hash of the row's cells (the same for byte-equal rows of any RowCells).
-  uint64_t hash(std::size_t r) const noexcept {
-    uint64_t h = kRowSeed;
-    for (const TextColumn* column : columns_) h = hashBytes(column->at(r), h);
-    return h;
-  }
-
-  /// True if row r's key is `key`.
-  bool keyEquals(std::size_t r, std::string_view key) const noexcept {
-    const char* k = key.data();
-    const char* const end = k + key.size();
-    for (const TextColumn* column : columns_) {
-      const std::string_view cell = column->at(r);
-      std::size_t length = 0;
-      for (int shift = 0; k < end; shift += 7) {
-        const auto byte = static_cast<uint8_t>(*k++);
-        length |= static_cast<std::size_t>(byte & 0x7F) << shift;
-        if (byte < 0x80) break;
-      }
-      if (length != cell.size() || static_cast<std::size_t>(end - k) < length) return false;
-      if (!equalBytes(k, cell.data(), length)) return false;
-      k += length;
-    }
-    return k == end;
-  }
-
-  /// Appends row r's key to `out`.
-  void appendKey(std::size_t r, std::vector<char>& out) const {
-    for (const TextColumn* column : columns_) {
-      const std::string_view cell = column->at(r);
-      std::size_t length = cell.size();
-      while (length >= 0x80) {
-        out.push_back(static_cast<char>(0x80 | (length & 0x7F)));
-        length >>= 7;
-      }
-      out.push_back(static_cast<char>(length));
-      out.insert(out.end(), cell.begin(), cell.end());
-    }
-  }
-
- private:
-  std::size_t rows_;
-  std::vector<const TextColumn*> columns_;
-};
-
-/// Open-addressing table from row combinations to dense ids, assigned in order of first
-/// appearance. The key of each distinct combination is copied once into an arena, so a lookup
-/// compares a row's cells with contiguous memory instead of another row's scattered cells. A
-/// slot holds the id and the top 32 bits of the hash, so most misses cost one memory access.
-class KeyIndex {
- public:
-  /// `expectedKeys` and `expectedBytes` (distinct combinations and their key bytes), when known,
-  /// spare the table its growth steps.
-  explicit KeyIndex(std::size_t expectedKeys = 0, std::size_t expectedBytes = 0) {
-    std::size_t capacity = 64;
-    while (capacity < 2 * expectedKeys && capacity < (std::size_t{1} << 31)) capacity *= 2;
-    slots_.assign(capacity, kEmpty);
-    lowHash_.reserve(expectedKeys);
-    keyStart_.reserve(expectedKeys + 1);
-    keyStart_.push_back(0);
-    arena_.reserve(expectedBytes);
-  }
-
-  uint32_t size() const noexcept { return static_cast<uint32_t>(lowHash_.size()); }
-
-  /// The id of row r of `cells`, or kNone.
-  uint32_t find(const RowCells& cells, std::size_t r) const noexcept {
-    const uint64_t h = cells.hash(r);
-    const uint64_t tag = h & kTagMask;
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = static_cast<std::size_t>(h) & mask;; i = (i + 1) & mask) {
-      const uint64_t slot = slots_[i];
-      if (slot == kEmpty) return kNone;
-      const auto id = static_cast<uint32_t>(slot);
-      if ((slot & kTagMask) == tag && cells.keyEquals(r, keyOf(id))) return id;
-    }
-  }
-
-  /// The id of row r of `cells`, added (as the next dense id) when new.
-  uint32_t findOrAdd(const RowCells& cells, std::size_t r) {
-    if ((lowHash_.size() + 1) * 2 > slots_.size()) grow();
-    const uint64_t h = cells.hash(r);
-    const uint64_t tag = h & kTagMask;
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = static_cast<std::size_t>(h) & mask;; i = (i + 1) & mask) {
-      const uint64_t slot = slots_[i];
-      if (slot == kEmpty) return add(i, h, cells, r);
-      const auto id = static_cast<uint32_t>(slot);
-      if ((slot & kTagMask) == tag && cells.keyEquals(r, keyOf(id))) return id;
-    }
-  }
-
- private:
-  static constexpr uint64_t kEmpty = ~uint64_t{0};
-  static constexpr uint64_t kTagMask = 0xFFFFFFFF00000000ULL;
-
-  std::string_view keyOf(uint32_t id) const noexcept {
-    return std::string_view(arena_.data() + keyStart_[id], keyStart_[id + 1] - keyStart_[id]);
-  }
-
-  uint32_t add(std::size_t slot, uint64_t h, const RowCells& cells, std::size_t r) {
-    const uint32_t id = size();
-    if (id == kNone) throw std::length_error("risk: too many combinations");
-    slots_[slot] = (h & kTagMask) | id;
-    lowHash_.push_back(static_cast<uint32_t>(h));
-    cells.appendKey(r, arena_);
-    keyStart_.push_back(arena_.size());
-    return id;
-  }
-
-  void grow() {
-    std::vector<uint64_t> old(slots_.size() * 2, kEmpty);
-    old.swap(slots_);
-    const std::size_t mask = slots_.size() - 1;
-    for (const uint64_t slot : old) {
-      if (slot == kEmpty) continue;
-      // Slot positions use the low bits of the hash (fewer than 2^32 slots).
-      std::size_t i = lowHash_[static_cast<uint32_t>(slot)] & mask;
-      while (slots_[i] != kEmpty) i = (i + 1) & mask;
-      slots_[i] = slot;
-    }
-  }
-
-  std::vector<uint64_t> slots_;
-  std::vector<uint32_t> lowHash_;  ///< low 32 bits of each id's hash, to re-place it on growth
-  std::vector<std::size_t> keyStart_;
-  std::vector<char> arena_;
-};
-
-/// Sorts 64-bit values in place (LSD radix sort, 8 passes of 8 bits; `scratch` is resized to
+/// Sorts 64-bit values in place (LSD radix sort, 6 passes of 11 bits; `scratch` is resized to
 /// match). Sequential passes instead of the random accesses of a hash set.
 void radixSort(std::vector<uint64_t>& values, std::vector<uint64_t>& scratch) {
+  constexpr int kBits = 11;
+  constexpr uint64_t kMask = (uint64_t{1} << kBits) - 1;
   scratch.resize(values.size());
-  for (int shift = 0; shift < 64; shift += 8) {
-    std::size_t count[257] = {};
-    for (const uint64_t v : values) ++count[((v >> shift) & 0xFF) + 1];
-    if (count[1 + ((values.empty() ? 0 : values[0] >> shift) & 0xFF)] == values.size()) continue;
-    for (int d = 0; d < 256; ++d) count[d + 1] += count[d];
-    for (const uint64_t v : values) scratch[count[(v >> shift) & 0xFF]++] = v;
+  std::vector<std::size_t> count((std::size_t{1} << kBits) + 1);
+  for (int shift = 0; shift < 64; shift += kBits) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const uint64_t v : values) ++count[((v >> shift) & kMask) + 1];
+    if (count[1 + ((values.empty() ? 0 : values[0] >> shift) & kMask)] == values.size()) continue;
+    for (std::size_t d = 0; d < kMask + 1; ++d) count[d + 1] += count[d];
+    for (const uint64_t v : values) scratch[count[(v >> shift) & kMask]++] = v;
     values.swap(scratch);
   }
 }
 
-/// ids[r] = the id of row r of `cells` in `index` (added when new), for every row.
-void assignIds(const RowCells& cells, KeyIndex& index, uint32_t* ids) {
-  for (std::size_t r = 0; r < cells.rows(); ++r) ids[r] = index.findOrAdd(cells, r);
+/// Column `c` of `table`, or std::invalid_argument.
+const TextColumn& columnAt(const Table& table, std::size_t c) {
+  if (c >= table.columns.size()) {
+    throw std::invalid_argument("risk: column index " + std::to_string(c) + " is out of range (" +
+                                std::to_string(table.columns.size()) + " columns)");
+  }
+  return table.columns[c];
 }
 
-/// Adds the combination of every row of `cells` to `index`.
-void addRows(const RowCells& cells, KeyIndex& index) {
-  for (std::size_t r = 0; r < cells.rows(); ++r) index.findOrAdd(cells, r);
+/// True if an open-addressing table of `slots` slots holding `keys` keys must grow before it
+/// takes one more (load at most 0.7: short probe runs, a third less memory than at 0.5).
+inline bool full(std::size_t keys, std::size_t slots) noexcept {
+  return (static_cast<uint64_t>(keys) + 1) * 10 > static_cast<uint64_t>(slots) * 7;
 }
 
-/// Rows of `cells` whose combination is in `index`.
-std::size_t countKnown(const RowCells& cells, const KeyIndex& index) {
-  std::size_t known = 0;
-  for (std::size_t r = 0; r < cells.rows(); ++r) known += index.find(cells, r) != kNone ? 1 : 0;
-  return known;
+/// Slots for an open-addressing table expected to hold `keys` keys (a power of two, >= 1024).
+std::size_t slotsFor(std::size_t keys) {
+  std::size_t slots = 1024;
+  while (full(keys, slots) && slots < (std::size_t{1} << 30)) slots *= 2;
+  return slots;
 }
 
-/// Ids of the combinations of one table's rows (first appearance order) and their count.
-std::vector<uint32_t> groupIds(const RowCells& cells, uint32_t& count) {
-  std::vector<uint32_t> ids(cells.rows());
-  KeyIndex index;
-  assignIds(cells, index, ids.data());
-  count = index.size();
-  return ids;
+/// Open-addressing table from cell texts to dense ids, assigned in order of first appearance.
+/// A slot holds the id and a 64-bit key: a cell of at most 7 bytes is its key (its bytes and its
+/// length), so it is found with one memory access and no text comparison; a longer cell's key is
+/// its hash (top byte 0xFF), confirmed by comparing the text where it first appeared (row
+/// firstRow[id] of the original column for ids below `boundary`, of the pseudo column above).
+class ValueIndex {
+ public:
+  ValueIndex(const TextColumn* original, const TextColumn* pseudo)
+      : original_(original), pseudo_(pseudo), slots_(1024) {}
+
+  uint32_t size() const noexcept { return static_cast<uint32_t>(firstRow_.size()); }
+  /// From now on new ids first appear in the pseudo column.
+  void startPseudo() noexcept { boundary_ = size(); }
+  /// The first row of each id (in the original column below the boundary, else the pseudo one).
+  std::vector<uint32_t>& firstRows() noexcept { return firstRow_; }
+
+  /// The id of `cell`, first seen at `row` of the current column; a new cell gets the next id
+  /// and hashCell(cell) is appended to `hashes`.
+  uint32_t findOrAdd(std::string_view cell, uint32_t row, std::vector<uint64_t>& hashes) {
+    if (full(firstRow_.size(), slots_.size())) grow();
+    const bool isShort = cell.size() < 8;
+    const uint64_t key = isShort ? (static_cast<uint64_t>(cell.size()) << 56) |
+                                       loadTail(cell.data(), cell.size())
+                                 : hashCell(cell) | kLongKey;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(mix64(key)) & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.id == kNone) {
+        const uint32_t id = size();
+        if (id == kNone) throw std::length_error("risk: too many distinct values");
+        slot.key = key;
+        slot.id = id;
+        firstRow_.push_back(row);
+        hashes.push_back(hashCell(cell));
+        return id;
+      }
+      if (slot.key == key && (isShort || sameText(slot.id, cell))) return slot.id;
+    }
+  }
+
+ private:
+  static constexpr uint64_t kLongKey = 0xFF00000000000000ULL;
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t id = kNone;
+  };
+
+  bool sameText(uint32_t id, std::string_view cell) const noexcept {
+    const std::string_view known =
+        id < boundary_ ? original_->at(firstRow_[id]) : pseudo_->at(firstRow_[id]);
+    return known.size() == cell.size() && equalBytes(known.data(), cell.data(), cell.size());
+  }
+
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.id == kNone) continue;
+      std::size_t i = static_cast<std::size_t>(mix64(slot.key)) & mask;
+      while (slots_[i].id != kNone) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+
+  const TextColumn* original_;
+  const TextColumn* pseudo_;
+  uint32_t boundary_ = kNone;
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> firstRow_;
+};
+
+/// ids[r] = the id of row r of `column` in `index` (added when new; hashes of new cells go to
+/// `hashes`). A dictionary column looks each of its values up once, at its first row.
+void codeRows(const TextColumn& column, ValueIndex& index, std::vector<uint64_t>& hashes,
+              std::vector<uint32_t>& ids) {
+  const std::size_t n = column.size();
+  ids.resize(n);
+  uint32_t* out = ids.data();
+  if (column.isDictionary()) {
+    std::vector<uint32_t> idOfCode(column.dictionarySize(), kNone);
+    uint32_t* const map = idOfCode.data();
+    for (std::size_t r = 0; r < n; ++r) {
+      const uint32_t code = column.code(r);
+      uint32_t id = map[code];
+      if (id == kNone) {
+        id = index.findOrAdd(column.value(code), static_cast<uint32_t>(r), hashes);
+        map[code] = id;
+      }
+      out[r] = id;
+    }
+  } else {
+    for (std::size_t r = 0; r < n; ++r)
+      out[r] = index.findOrAdd(column.at(r), static_cast<uint32_t>(r), hashes);
+  }
 }
+
+/// Open-addressing table from 64-bit keys to dense ids, assigned in order of first appearance.
+/// A slot holds the key and its id, so a look-up costs one memory access.
+class KeyIndex {
+ public:
+  explicit KeyIndex(std::size_t expectedKeys) : slots_(slotsFor(expectedKeys)) {}
+
+  uint32_t size() const noexcept { return size_; }
+
+  /// The id of `key`, or kNone.
+  uint32_t find(uint64_t key) const noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(mix64(key)) & mask;; i = (i + 1) & mask) {
+      const Slot& slot = slots_[i];
+      if (slot.id == kNone) return kNone;
+      if (slot.key == key) return slot.id;
+    }
+  }
+
+  /// The id of `key`, added as the next id when new.
+  uint32_t findOrAdd(uint64_t key) {
+    if (full(size_, slots_.size())) grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(mix64(key)) & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.id == kNone) {
+        if (size_ == kNone) throw std::length_error("risk: too many combinations");
+        slot.key = key;
+        slot.id = size_++;
+        return slot.id;
+      }
+      if (slot.key == key) return slot.id;
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t id = kNone;
+  };
+
+
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.id == kNone) continue;
+      std::size_t i = static_cast<std::size_t>(mix64(slot.key)) & mask;
+      while (slots_[i].id != kNone) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  uint32_t size_ = 0;
+};
 
 void requireSameWidth(const std::vector<std::size_t>& a, const std::vector<std::size_t>& b) {
   if (a.size() != b.size())
     throw std::invalid_argument("risk: the original and pseudo column lists differ in length");
+}
+
+/// Row counts shared by every column of `columns` (std::invalid_argument otherwise).
+std::pair<std::size_t, std::size_t> sharedRows(const std::vector<const JointIds*>& columns) {
+  if (columns.empty()) return {0, 0};
+  const std::size_t nOrig = columns[0]->original.size(), nPseudo = columns[0]->pseudo.size();
+  for (const JointIds* c : columns) {
+    if (c->original.size() != nOrig || c->pseudo.size() != nPseudo)
+      throw std::invalid_argument("risk: coded columns differ in their numbers of rows");
+    for (const uint32_t id : c->original)
+      if (id >= c->count) throw std::invalid_argument("risk: a coded column's id is out of range");
+    for (const uint32_t id : c->pseudo)
+      if (id >= c->count) throw std::invalid_argument("risk: a coded column's id is out of range");
+  }
+  return {nOrig, nPseudo};
+}
+
+/// A group of columns whose ids pack into one 64-bit key per row: the ids as the digits of a
+/// mixed-radix number, the columns' counts as the radices (so keys are below the product of the
+/// counts, which fits in 64 bits, and equal keys <=> equal ids in every column).
+struct PackedColumns {
+  std::vector<const JointIds*> columns;
+  uint64_t product = 1;  ///< number of possible keys
+
+  uint64_t key(const std::vector<const uint32_t*>& side, std::size_t r) const noexcept {
+    uint64_t k = 0;
+    for (std::size_t j = 0; j < side.size(); ++j) k = k * columns[j]->count + side[j][r];
+    return k;
+  }
+  std::vector<const uint32_t*> side(bool pseudo) const {
+    std::vector<const uint32_t*> out;
+    for (const JointIds* c : columns) out.push_back(pseudo ? c->pseudo.data() : c->original.data());
+    return out;
+  }
+};
+
+/// The leading columns of `columns` (at least two when there are two) whose ids pack into 64 bits.
+PackedColumns leadingPackable(const std::vector<const JointIds*>& columns) {
+  PackedColumns packed;
+  for (const JointIds* c : columns) {
+    const uint64_t radix = std::max<uint64_t>(c->count, 1);
+    if (packed.product > std::numeric_limits<uint64_t>::max() / radix) break;
+    packed.product *= radix;
+    packed.columns.push_back(c);
+  }
+  return packed;
+}
+
+/// Dense arrays are used for the keys of a group when there are at most this many possible
+/// keys (4 bytes each): about the rows themselves.
+std::size_t denseLimit(std::size_t rows) { return std::max<std::size_t>(std::size_t{1} << 16, rows); }
+
+/// Joint ids of a packed group (ids in order of first appearance, original rows first).
+JointIds groupPacked(const PackedColumns& group, std::size_t nOrig, std::size_t nPseudo) {
+  JointIds out;
+  out.original.resize(nOrig);
+  out.pseudo.resize(nPseudo);
+  if (group.product <= denseLimit(nOrig + nPseudo)) {
+    std::vector<uint32_t> map(static_cast<std::size_t>(group.product), kNone);
+    uint32_t next = 0;
+    auto side = [&](bool pseudo, std::vector<uint32_t>& ids) {
+      const std::vector<const uint32_t*> cols = group.side(pseudo);
+      for (std::size_t r = 0; r < ids.size(); ++r) {
+        uint32_t& id = map[static_cast<std::size_t>(group.key(cols, r))];
+        if (id == kNone) id = next++;
+        ids[r] = id;
+      }
+    };
+    side(false, out.original);
+    out.countInOriginal = next;
+    side(true, out.pseudo);
+    out.count = next;
+  } else {
+    KeyIndex index(nOrig);
+    auto side = [&](bool pseudo, std::vector<uint32_t>& ids) {
+      const std::vector<const uint32_t*> cols = group.side(pseudo);
+      for (std::size_t r = 0; r < ids.size(); ++r) ids[r] = index.findOrAdd(group.key(cols, r));
+    };
+    side(false, out.original);
+    out.countInOriginal = index.size();
+    side(true, out.pseudo);
+    out.count = index.size();
+  }
+  return out;
+}
+
+/// Columns whose combination is that of `columns`, the last group packable into 64 bits: groups
+/// that do not fit are combined (groupPacked) into one column first. The order of the columns
+/// does not change which rows combine (nor, since ids are given by first appearance, their ids):
+/// the fewest ids first, so that most columns share a key. `owned` keeps the combined columns.
+PackedColumns finalGroup(std::vector<const JointIds*> columns, std::size_t nOrig,
+                         std::size_t nPseudo, std::vector<JointIds>& owned) {
+  owned.reserve(columns.size());
+  auto byCount = [](const JointIds* a, const JointIds* b) { return a->count < b->count; };
+  for (;;) {
+    std::stable_sort(columns.begin(), columns.end(), byCount);
+    PackedColumns group = leadingPackable(columns);
+    if (group.columns.size() == columns.size()) return group;
+    owned.push_back(groupPacked(group, nOrig, nPseudo));
+    columns.erase(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(group.columns.size()));
+    columns.push_back(&owned.back());
+  }
+}
+
+/// Ids of one table's combinations of `cols` (first appearance order) and their count.
+std::vector<uint32_t> groupIds(const Table& table, const std::vector<std::size_t>& cols,
+                               uint32_t& count) {
+  std::vector<CodedColumn> coded;
+  coded.reserve(cols.size());
+  for (const std::size_t c : cols) coded.push_back(codeColumn(table, c, nullptr, 0));
+  std::vector<const JointIds*> ids;
+  for (const CodedColumn& c : coded) ids.push_back(&c.ids);
+  JointIds joint = combineJointIds(ids, table.rows(), 0);
+  count = joint.count;
+  return std::move(joint.original);
 }
 
 /// Rows grouped by id: rows of id k are order[start[k] .. start[k+1]), ascending.
@@ -483,13 +588,24 @@ bool parseInto(std::string_view s, Decimal& out) {
   return value.has_value();
 }
 
-/// Writes the numbers of `column` to out[0], out[stride], …; leaves NaN where there is none.
+/// The number of a cell, or NaN.
+double numberOf(std::string_view cell) {
+  Decimal value;
+  if (parsePlainDecimal(cell, value) || (!isMissingToken(cell) && parseInto(cell, value)))
+    return value.toDouble();
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+/// Writes the numbers of `column` to out[0], out[stride], … (NaN where there is none). A
+/// dictionary column's values are parsed once each.
 void parseColumn(const TextColumn& column, double* out, std::size_t stride) {
-  for (std::size_t r = 0; r < column.size(); ++r) {
-    const std::string_view cell = column.at(r);
-    Decimal value;
-    if (parsePlainDecimal(cell, value) || (!isMissingToken(cell) && parseInto(cell, value)))
-      out[r * stride] = value.toDouble();
+  const std::size_t n = column.size();
+  if (column.isDictionary()) {
+    std::vector<double> numbers(column.dictionarySize());
+    for (uint32_t code = 0; code < numbers.size(); ++code) numbers[code] = numberOf(column.value(code));
+    for (std::size_t r = 0; r < n; ++r) out[r * stride] = numbers[column.code(r)];
+  } else {
+    for (std::size_t r = 0; r < n; ++r) out[r * stride] = numberOf(column.at(r));
   }
 }
 
@@ -504,28 +620,36 @@ WilsonInterval wilson(std::size_t successes, std::size_t trials, double z) {
 
 // ------------------------------------------------------------------------ equivalence classes
 
-ClassStats equivalenceClasses(const Table& table, const std::vector<std::size_t>& qi) {
-  const RowCells cells(table, qi);
+ClassStats equivalenceClasses(const std::vector<uint32_t>& classOf, uint32_t idCount) {
   ClassStats stats;
-  stats.rows = table.rows();
+  stats.rows = classOf.size();
   if (stats.rows == 0) return stats;
-  uint32_t count = 0;
-  const std::vector<uint32_t> ids = groupIds(cells, count);
-  std::vector<uint32_t> sizes(count, 0);
-  for (const uint32_t id : ids) ++sizes[id];
+  std::vector<uint32_t> sizes(idCount, 0);
+  for (const uint32_t id : classOf) {
+    if (id >= idCount) throw std::invalid_argument("risk: a class id is out of range");
+    ++sizes[id];
+  }
+  sizes.erase(std::remove(sizes.begin(), sizes.end(), 0u), sizes.end());
   std::sort(sizes.begin(), sizes.end());
   for (const uint32_t size : sizes) {
     if (stats.sizeHistogram.empty() || stats.sizeHistogram.back().first != size)
       stats.sizeHistogram.emplace_back(size, 0);
     ++stats.sizeHistogram.back().second;
   }
-  stats.classes = count;
+  stats.classes = sizes.size();
   stats.sampleUniques =
       stats.sizeHistogram.front().first == 1 ? stats.sizeHistogram.front().second : 0;
-  stats.averageProsecutorRisk = static_cast<double>(count) / static_cast<double>(stats.rows);
+  stats.averageProsecutorRisk =
+      static_cast<double>(stats.classes) / static_cast<double>(stats.rows);
   stats.smallestClass = sizes.front();
   stats.maxProsecutorRisk = 1.0 / static_cast<double>(sizes.front());
   return stats;
+}
+
+ClassStats equivalenceClasses(const Table& table, const std::vector<std::size_t>& qi) {
+  uint32_t count = 0;
+  const std::vector<uint32_t> ids = groupIds(table, qi, count);
+  return equivalenceClasses(ids, count);
 }
 
 BelowK classesBelowK(const ClassStats& stats, std::size_t k) {
@@ -542,21 +666,22 @@ BelowK classesBelowK(const Table& table, const std::vector<std::size_t>& qi, std
   return classesBelowK(equivalenceClasses(table, qi), k);
 }
 
-DiversityStats lDiversity(const Table& table, const std::vector<std::size_t>& qi,
-                          std::size_t sensitive) {
-  const RowCells qiCells(table, qi);
-  const RowCells sensitiveCells(table, {sensitive});
+DiversityStats lDiversity(const std::vector<uint32_t>& classOf, uint32_t classCount,
+                          const std::vector<uint32_t>& valueOf, uint32_t valueCount) {
+  requireRows(valueOf.size(), classOf.size(), "the sensitive values");
   DiversityStats stats;
-  if (table.rows() == 0) return stats;
-  uint32_t classCount = 0, valueCount = 0;
-  const std::vector<uint32_t> classOf = groupIds(qiCells, classCount);
-  const std::vector<uint32_t> valueOf = groupIds(sensitiveCells, valueCount);
+  if (classOf.empty()) return stats;
+  for (const uint32_t id : classOf)
+    if (id >= classCount) throw std::invalid_argument("risk: a class id is out of range");
+  for (const uint32_t id : valueOf)
+    if (id >= valueCount) throw std::invalid_argument("risk: a value id is out of range");
   const Grouping classes = groupById(classOf, classCount);
   // Distinct values of each class, marking each value with the class that last saw it.
   std::vector<uint32_t> seenIn(valueCount, kNone);
-  stats.classes = classCount;
   stats.distinctL = std::numeric_limits<std::size_t>::max();
   for (uint32_t c = 0; c < classCount; ++c) {
+    if (classes.start[c] == classes.start[c + 1]) continue;  // an id no row has
+    ++stats.classes;
     std::size_t distinct = 0;
     for (uint32_t i = classes.start[c]; i < classes.start[c + 1]; ++i) {
       const uint32_t v = valueOf[classes.order[i]];
@@ -576,6 +701,14 @@ DiversityStats lDiversity(const Table& table, const std::vector<std::size_t>& qi
   return stats;
 }
 
+DiversityStats lDiversity(const Table& table, const std::vector<std::size_t>& qi,
+                          std::size_t sensitive) {
+  uint32_t classCount = 0, valueCount = 0;
+  const std::vector<uint32_t> classOf = groupIds(table, qi, classCount);
+  const std::vector<uint32_t> valueOf = groupIds(table, {sensitive}, valueCount);
+  return lDiversity(classOf, classCount, valueOf, valueCount);
+}
+
 std::size_t homogeneousClasses(const Table& table, const std::vector<std::size_t>& qi,
                                std::size_t sensitive) {
   return lDiversity(table, qi, sensitive).homogeneousClasses;
@@ -583,24 +716,76 @@ std::size_t homogeneousClasses(const Table& table, const std::vector<std::size_t
 
 // ------------------------------------------------------------------------------- joint ids
 
+CodedColumn codeColumn(const Table& original, std::size_t colOrig, const Table* pseudo,
+                       std::size_t colPseudo) {
+  const TextColumn& a = columnAt(original, colOrig);
+  const TextColumn* b = pseudo != nullptr ? &columnAt(*pseudo, colPseudo) : nullptr;
+  CodedColumn out;
+  ValueIndex index(&a, b);
+  codeRows(a, index, out.cellHash, out.ids.original);
+  out.ids.countInOriginal = index.size();
+  if (b != nullptr) {
+    index.startPseudo();
+    codeRows(*b, index, out.cellHash, out.ids.pseudo);
+  }
+  out.ids.count = index.size();
+  out.firstRow = std::move(index.firstRows());
+  out.originalColumn = &a;
+  out.pseudoColumn = b;
+  return out;
+}
+
+CodedNumbers codedNumbers(const std::vector<const CodedColumn*>& columns) {
+  CodedNumbers out;
+  for (const CodedColumn* column : columns) {
+    out.ids.push_back(&column->ids);
+    std::vector<double> numbers(column->ids.count);
+    for (uint32_t id = 0; id < column->ids.count; ++id) numbers[id] = numberOf(column->value(id));
+    out.number.push_back(std::move(numbers));
+  }
+  return out;
+}
+
+JointIds combineJointIds(const std::vector<const JointIds*>& columns, std::size_t originalRows,
+                         std::size_t pseudoRows) {
+  JointIds out;
+  if (columns.empty()) {
+    out.original.assign(originalRows, 0);
+    out.pseudo.assign(pseudoRows, 0);
+    out.countInOriginal = originalRows > 0 ? 1 : 0;
+    out.count = originalRows + pseudoRows > 0 ? 1 : 0;
+    return out;
+  }
+  const auto [nOrig, nPseudo] = sharedRows(columns);
+  requireRows(nOrig, originalRows, "a coded column's original side");
+  requireRows(nPseudo, pseudoRows, "a coded column's pseudo side");
+  if (columns.size() == 1) return *columns[0];
+  std::vector<JointIds> owned;
+  const PackedColumns group = finalGroup(columns, nOrig, nPseudo, owned);
+  return groupPacked(group, nOrig, nPseudo);
+}
+
+std::vector<const JointIds*> idsOf(const std::vector<const CodedColumn*>& columns) {
+  std::vector<const JointIds*> out;
+  out.reserve(columns.size());
+  for (const CodedColumn* c : columns) out.push_back(&c->ids);
+  return out;
+}
+
 JointIds jointIds(const Table& original, const std::vector<std::size_t>& colsOrig,
                   const Table& pseudo, const std::vector<std::size_t>& colsPseudo) {
   requireSameWidth(colsOrig, colsPseudo);
-  const RowCells a(original, colsOrig);
-  const RowCells b(pseudo, colsPseudo);
-  JointIds result;
-  result.original.resize(a.rows());
-  result.pseudo.resize(b.rows());
-  KeyIndex index;
-  assignIds(a, index, result.original.data());
-  result.countInOriginal = index.size();
-  assignIds(b, index, result.pseudo.data());
-  result.count = index.size();
-  return result;
+  std::vector<CodedColumn> coded;
+  coded.reserve(colsOrig.size());
+  for (std::size_t k = 0; k < colsOrig.size(); ++k)
+    coded.push_back(codeColumn(original, colsOrig[k], &pseudo, colsPseudo[k]));
+  std::vector<const JointIds*> ids;
+  for (const CodedColumn& c : coded) ids.push_back(&c.ids);
+  return combineJointIds(ids, original.rows(), pseudo.rows());
 }
 
 NumericMatrix numericMatrix(const Table& table, const std::vector<std::size_t>& cols) {
-  const RowCells cells(table, cols);
+  for (const std::size_t c : cols) columnAt(table, c);
   NumericMatrix m;
   m.rows = table.rows();
   m.cols = cols.size();
@@ -612,50 +797,107 @@ NumericMatrix numericMatrix(const Table& table, const std::vector<std::size_t>& 
 
 // ----------------------------------------------------------------------------- copied rows
 
+double copiedRowShare(const std::vector<const JointIds*>& columns) {
+  if (columns.empty()) return 0.0;
+  const auto [nOrig, nPseudo] = sharedRows(columns);
+  if (nPseudo == 0) return 0.0;
+  std::vector<JointIds> owned;
+  const PackedColumns group = finalGroup(columns, nOrig, nPseudo, owned);
+  // The original rows' keys; a pseudo row with an id the original lacks cannot be among them.
+  const std::size_t width = group.columns.size();
+  std::vector<uint32_t> known(width);
+  for (std::size_t j = 0; j < width; ++j) known[j] = group.columns[j]->countInOriginal;
+  const std::vector<const uint32_t*> orig = group.side(false), pseudo = group.side(true);
+  auto possible = [&](std::size_t r) {
+    for (std::size_t j = 0; j < width; ++j)
+      if (pseudo[j][r] >= known[j]) return false;
+    return true;
+  };
+  std::size_t copied = 0;
+  if (group.product <= denseLimit(nOrig + nPseudo)) {
+    std::vector<uint8_t> inOriginal(static_cast<std::size_t>(group.product), 0);
+    for (std::size_t r = 0; r < nOrig; ++r) inOriginal[group.key(orig, r)] = 1;
+    for (std::size_t r = 0; r < nPseudo; ++r)
+      if (possible(r)) copied += inOriginal[group.key(pseudo, r)];
+  } else {
+    // The keys of the pseudo rows that may be copies (usually far fewer than the original rows)
+    // with their numbers of rows, looked up with every original row; each key counts once.
+    KeyIndex candidates(0);
+    std::vector<uint32_t> rows;
+    for (std::size_t r = 0; r < nPseudo; ++r) {
+      if (!possible(r)) continue;
+      const uint32_t id = candidates.findOrAdd(group.key(pseudo, r));
+      if (id == rows.size()) rows.push_back(0);
+      ++rows[id];
+    }
+    for (std::size_t r = 0; r < nOrig && candidates.size() > 0; ++r) {
+      const uint32_t id = candidates.find(group.key(orig, r));
+      if (id != kNone && rows[id] > 0) {
+        copied += rows[id];
+        rows[id] = 0;
+      }
+    }
+  }
+  return static_cast<double>(copied) / static_cast<double>(nPseudo);
+}
+
 double copiedRowShare(const Table& original, const Table& pseudo,
                       const std::vector<std::size_t>& colsOrig,
                       const std::vector<std::size_t>& colsPseudo) {
   requireSameWidth(colsOrig, colsPseudo);
-  const RowCells a(original, colsOrig);
-  const RowCells b(pseudo, colsPseudo);
-  if (b.rows() == 0) return 0.0;
-  KeyIndex index(a.rows(), a.keyBytes());  // released rows are mostly distinct
-  addRows(a, index);
-  const std::size_t copied = countKnown(b, index);
-  return static_cast<double>(copied) / static_cast<double>(b.rows());
+  if (colsOrig.empty()) {  // every row is the empty combination
+    return pseudo.rows() > 0 && original.rows() > 0 ? 1.0 : 0.0;
+  }
+  std::vector<CodedColumn> coded;
+  coded.reserve(colsOrig.size());
+  for (std::size_t k = 0; k < colsOrig.size(); ++k)
+    coded.push_back(codeColumn(original, colsOrig[k], &pseudo, colsPseudo[k]));
+  std::vector<const JointIds*> ids;
+  for (const CodedColumn& c : coded) ids.push_back(&c.ids);
+  return copiedRowShare(ids);
 }
 
-double expectedCopiedShareByChance(const Table& original, const std::vector<std::size_t>& cols,
-                                   const std::vector<std::size_t>& clusterColumns, Rng& rng,
-                                   int repetitions) {
+double expectedCopiedShareByChance(const std::vector<const CodedColumn*>& columns,
+                                   const JointIds& clusters, Rng& rng, int repetitions) {
   if (repetitions < 1) throw std::invalid_argument("risk: repetitions must be at least 1");
-  const RowCells cells(original, cols);
-  const RowCells clusterCells(original, clusterColumns);
-  const std::size_t n = cells.rows();
+  const std::size_t n = clusters.original.size();
+  for (const CodedColumn* column : columns) {
+    requireRows(column->ids.original.size(), n, "a coded column");
+    if (column->cellHash.size() < column->ids.countInOriginal)
+      throw std::invalid_argument("risk: a coded column lacks cell hashes");
+  }
   if (n == 0) return 0.0;
-  // The original rows' hashes, sorted and unique.
-  std::vector<uint64_t> originalRows(n);
+  // The original rows' hashes (a fold of their cells' hashes), sorted and unique.
+  std::vector<uint64_t> originalRows(n, kRowSeed);
   std::vector<uint64_t> scratch;
-  for (std::size_t r = 0; r < n; ++r) originalRows[r] = cells.foldedHash(r);
+  for (const CodedColumn* column : columns) {
+    const uint64_t* valueHash = column->cellHash.data();
+    const uint32_t* ids = column->ids.original.data();
+    for (std::size_t r = 0; r < n; ++r)
+      originalRows[r] = combineHash(originalRows[r], valueHash[ids[r]]);
+  }
   radixSort(originalRows, scratch);
   originalRows.erase(std::unique(originalRows.begin(), originalRows.end()), originalRows.end());
-  uint32_t clusterCount = 0;
-  const std::vector<uint32_t> clusterOf = groupIds(clusterCells, clusterCount);
-  const Grouping clusters = groupById(clusterOf, clusterCount);
+  const uint32_t clusterCount = clusters.countInOriginal;
+  for (const uint32_t c : clusters.original)
+    if (c >= clusterCount) throw std::invalid_argument("risk: a cluster id is out of range");
+  const Grouping groups = groupById(clusters.original, clusterCount);
 
-  // Work in cluster order: position i holds row clusters.order[i]. Shuffling a column within
-  // clusters = permuting its cell hashes within each cluster's segment of positions.
+  // Work in cluster order: position i holds row groups.order[i]. Shuffling a column within
+  // clusters = permuting its cell hashes within each cluster's segment of positions (held in
+  // `scratch`, which the sort needs only afterwards).
   std::vector<uint64_t> rowHash(n);
-  std::vector<uint64_t> cellHash(n);
-  std::vector<uint64_t> columnHash(n);
+  std::vector<uint64_t>& cellHash = scratch;
+  cellHash.resize(n);
   double total = 0.0;
   for (int rep = 0; rep < repetitions; ++rep) {
     std::fill(rowHash.begin(), rowHash.end(), kRowSeed);
-    for (std::size_t j = 0; j < cells.width(); ++j) {
-      for (std::size_t r = 0; r < n; ++r) columnHash[r] = hashCell(cells.cell(j, r));
-      for (std::size_t i = 0; i < n; ++i) cellHash[i] = columnHash[clusters.order[i]];
+    for (const CodedColumn* column : columns) {
+      const uint64_t* valueHash = column->cellHash.data();
+      const uint32_t* ids = column->ids.original.data();
+      for (std::size_t i = 0; i < n; ++i) cellHash[i] = valueHash[ids[groups.order[i]]];
       for (uint32_t c = 0; c < clusterCount; ++c) {
-        shuffleRange(cellHash.begin() + clusters.start[c], cellHash.begin() + clusters.start[c + 1],
+        shuffleRange(cellHash.begin() + groups.start[c], cellHash.begin() + groups.start[c + 1],
                      rng);
       }
       for (std::size_t i = 0; i < n; ++i) rowHash[i] = combineHash(rowHash[i], cellHash[i]);
@@ -673,16 +915,36 @@ double expectedCopiedShareByChance(const Table& original, const std::vector<std:
   return total / repetitions;
 }
 
+double expectedCopiedShareByChance(const Table& original, const std::vector<std::size_t>& cols,
+                                   const std::vector<std::size_t>& clusterColumns, Rng& rng,
+                                   int repetitions) {
+  if (repetitions < 1) throw std::invalid_argument("risk: repetitions must be at least 1");
+  std::vector<CodedColumn> coded;
+  coded.reserve(cols.size());
+  for (const std::size_t c : cols) coded.push_back(codeColumn(original, c, nullptr, 0));
+  std::vector<CodedColumn> keys;
+  keys.reserve(clusterColumns.size());
+  for (const std::size_t c : clusterColumns) keys.push_back(codeColumn(original, c, nullptr, 0));
+  std::vector<const CodedColumn*> columns, keyColumns;
+  for (const CodedColumn& c : coded) columns.push_back(&c);
+  for (const CodedColumn& c : keys) keyColumns.push_back(&c);
+  const JointIds clusters = combineJointIds(idsOf(keyColumns), original.rows(), 0);
+  return expectedCopiedShareByChance(columns, clusters, rng, repetitions);
+}
+
 // ------------------------------------------------------------------------- replicated uniques
 
-ReplicatedUniques replicatedUniques(const Table& original, const Table& pseudo,
-                                    const std::vector<std::size_t>& qiOrig,
-                                    const std::vector<std::size_t>& qiPseudo) {
-  const JointIds ids = jointIds(original, qiOrig, pseudo, qiPseudo);
+ReplicatedUniques replicatedUniques(const JointIds& ids) {
   std::vector<uint32_t> inOriginal(ids.count, 0);
   std::vector<uint32_t> inPseudo(ids.count, 0);
-  for (const uint32_t id : ids.original) ++inOriginal[id];
-  for (const uint32_t id : ids.pseudo) ++inPseudo[id];
+  for (const uint32_t id : ids.original) {
+    if (id >= ids.count) throw std::invalid_argument("risk: a QI id is out of range");
+    ++inOriginal[id];
+  }
+  for (const uint32_t id : ids.pseudo) {
+    if (id >= ids.count) throw std::invalid_argument("risk: a QI id is out of range");
+    ++inPseudo[id];
+  }
   ReplicatedUniques result;
   result.originalRows = ids.original.size();
   for (uint32_t id = 0; id < ids.count; ++id) {
@@ -697,21 +959,72 @@ ReplicatedUniques replicatedUniques(const Table& original, const Table& pseudo,
   return result;
 }
 
+ReplicatedUniques replicatedUniques(const Table& original, const Table& pseudo,
+                                    const std::vector<std::size_t>& qiOrig,
+                                    const std::vector<std::size_t>& qiPseudo) {
+  return replicatedUniques(jointIds(original, qiOrig, pseudo, qiPseudo));
+}
+
 // ---------------------------------------------------------------------------- record linkage
 
-LinkageResult recordLinkage(const JointIds& cluster, const JointIds& qi,
-                            const NumericMatrix& numericOrig, const NumericMatrix& numericPseudo,
-                            const std::vector<int64_t>& trueMatch, Rng& rng,
-                            const LinkageOptions& options) {
-  const std::size_t nOrig = cluster.original.size();
-  const std::size_t nPseudo = cluster.pseudo.size();
-  requireJoint(qi, nOrig, nPseudo, "the QI ids");
-  requireRows(trueMatch.size(), nOrig, "trueMatch");
+namespace {
+
+/// Numbers of a pair of row-major matrices, read as the measures read them.
+struct MatrixNumbers {
+  const NumericMatrix& originalMatrix;
+  const NumericMatrix& pseudoMatrix;
+
+  std::size_t cols() const noexcept { return originalMatrix.cols; }
+  double original(std::size_t r, std::size_t j) const noexcept {
+    return originalMatrix.values[r * originalMatrix.cols + j];
+  }
+  double pseudo(std::size_t r, std::size_t j) const noexcept {
+    return pseudoMatrix.values[r * pseudoMatrix.cols + j];
+  }
+};
+
+/// Numbers of coded columns, read the same way.
+struct CodedNumbersView {
+  const CodedNumbers& numbers;
+
+  std::size_t cols() const noexcept { return numbers.ids.size(); }
+  double original(std::size_t r, std::size_t j) const noexcept {
+    return numbers.number[j][numbers.ids[j]->original[r]];
+  }
+  double pseudo(std::size_t r, std::size_t j) const noexcept {
+    return numbers.number[j][numbers.ids[j]->pseudo[r]];
+  }
+};
+
+void requireMatrices(const NumericMatrix& numericOrig, const NumericMatrix& numericPseudo,
+                     std::size_t nOrig, std::size_t nPseudo) {
   requireMatrix(numericOrig, nOrig, "the original numbers");
   requireMatrix(numericPseudo, nPseudo, "the pseudo numbers");
   if (numericOrig.cols != numericPseudo.cols)
     throw std::invalid_argument("risk: the original and pseudo numbers differ in columns");
-  const std::size_t d = numericOrig.cols;
+}
+
+void requireCoded(const CodedNumbers& numbers, std::size_t nOrig, std::size_t nPseudo) {
+  if (numbers.number.size() != numbers.ids.size())
+    throw std::invalid_argument("risk: coded numbers need one number list per column");
+  for (std::size_t j = 0; j < numbers.ids.size(); ++j) {
+    requireJoint(*numbers.ids[j], nOrig, nPseudo, "a numeric column's ids");
+    if (numbers.number[j].size() < numbers.ids[j]->count)
+      throw std::invalid_argument("risk: a numeric column lacks the numbers of some ids");
+    for (const uint32_t id : numbers.ids[j]->original)
+      if (id >= numbers.ids[j]->count) throw std::invalid_argument("risk: an id is out of range");
+    for (const uint32_t id : numbers.ids[j]->pseudo)
+      if (id >= numbers.ids[j]->count) throw std::invalid_argument("risk: an id is out of range");
+  }
+}
+
+template <typename Numbers>
+LinkageResult linkage(const JointIds& cluster, const JointIds& qi, const Numbers& numbers,
+                      const std::vector<int64_t>& trueMatch, Rng& rng,
+                      const LinkageOptions& options) {
+  const std::size_t nOrig = cluster.original.size();
+  const std::size_t nPseudo = cluster.pseudo.size();
+  const std::size_t d = numbers.cols();
 
   LinkageResult result;
   std::vector<uint32_t> eligible;
@@ -731,7 +1044,7 @@ LinkageResult recordLinkage(const JointIds& cluster, const JointIds& qi,
       double mean = 0.0, m2 = 0.0;
       std::size_t count = 0;
       for (std::size_t r = 0; r < nOrig; ++r) {
-        const double x = numericOrig.at(r, j);
+        const double x = numbers.original(r, j);
         if (std::isnan(x)) continue;
         ++count;
         const double delta = x - mean;
@@ -778,12 +1091,12 @@ LinkageResult recordLinkage(const JointIds& cluster, const JointIds& qi,
       for (uint32_t i = w.first; i < w.last; ++i) {
         const std::size_t p = index.order[i];
         for (std::size_t j = 0; j < d; ++j)
-          candidates[(i - w.first) * d + j] = numericPseudo.values[p * d + j] * scale[j];
+          candidates[(i - w.first) * d + j] = numbers.pseudo(p, j) * scale[j];
       }
       loadedFirst = w.first;
       loadedLast = w.last;
     }
-    for (std::size_t j = 0; j < d; ++j) target[j] = numericOrig.at(w.row, j) * scale[j];
+    for (std::size_t j = 0; j < d; ++j) target[j] = numbers.original(w.row, j) * scale[j];
 
     // Nearest candidate; an equally near one replaces the pick with probability 1/ties
     // (reservoir sampling), so each of the tied candidates is picked with probability 1/ties.
@@ -823,15 +1136,48 @@ LinkageResult recordLinkage(const JointIds& cluster, const JointIds& qi,
   return result;
 }
 
+}  // namespace
+
+LinkageResult recordLinkage(const JointIds& cluster, const JointIds& qi,
+                            const NumericMatrix& numericOrig, const NumericMatrix& numericPseudo,
+                            const std::vector<int64_t>& trueMatch, Rng& rng,
+                            const LinkageOptions& options) {
+  const std::size_t nOrig = cluster.original.size();
+  const std::size_t nPseudo = cluster.pseudo.size();
+  requireJoint(qi, nOrig, nPseudo, "the QI ids");
+  requireRows(trueMatch.size(), nOrig, "trueMatch");
+  requireMatrices(numericOrig, numericPseudo, nOrig, nPseudo);
+  return linkage(cluster, qi, MatrixNumbers{numericOrig, numericPseudo}, trueMatch, rng, options);
+}
+
+LinkageResult recordLinkage(const JointIds& cluster, const JointIds& qi,
+                            const CodedNumbers& numbers, const std::vector<int64_t>& trueMatch,
+                            Rng& rng, const LinkageOptions& options) {
+  const std::size_t nOrig = cluster.original.size();
+  const std::size_t nPseudo = cluster.pseudo.size();
+  requireJoint(qi, nOrig, nPseudo, "the QI ids");
+  requireRows(trueMatch.size(), nOrig, "trueMatch");
+  requireCoded(numbers, nOrig, nPseudo);
+  return linkage(cluster, qi, CodedNumbersView{numbers}, trueMatch, rng, options);
+}
+
 // ----------------------------------------------------------------------- attribute inference
 
 std::vector<InferenceResult> attributeInference(const JointIds& cluster, const JointIds& qi,
                                                 const std::vector<JointIds>& sensitive, Rng& rng,
                                                 std::size_t targets) {
+  std::vector<const JointIds*> columns;
+  for (const JointIds& s : sensitive) columns.push_back(&s);
+  return attributeInference(cluster, qi, columns, rng, targets);
+}
+
+std::vector<InferenceResult> attributeInference(const JointIds& cluster, const JointIds& qi,
+                                                const std::vector<const JointIds*>& sensitive,
+                                                Rng& rng, std::size_t targets) {
   const std::size_t nOrig = cluster.original.size();
   const std::size_t nPseudo = cluster.pseudo.size();
   requireJoint(qi, nOrig, nPseudo, "the QI ids");
-  for (const JointIds& s : sensitive) requireJoint(s, nOrig, nPseudo, "a sensitive column's ids");
+  for (const JointIds* s : sensitive) requireJoint(*s, nOrig, nPseudo, "a sensitive column's ids");
 
   const CandidateIndex index(cluster, qi);
   std::vector<uint32_t> eligible;
@@ -842,7 +1188,7 @@ std::vector<InferenceResult> attributeInference(const JointIds& cluster, const J
 
   std::vector<InferenceResult> results(sensitive.size());
   for (std::size_t s = 0; s < sensitive.size(); ++s) {
-    const JointIds& column = sensitive[s];
+    const JointIds& column = *sensitive[s];
     InferenceResult& result = results[s];
     result.targets = sample.size();
     if (sample.empty()) continue;
@@ -891,21 +1237,13 @@ std::vector<InferenceResult> attributeInference(const JointIds& cluster, const J
 
 // ------------------------------------------------------------------ distance to closest record
 
-DcrResult dcrBaselineProtection(const std::vector<JointIds>& categorical,
-                                const NumericMatrix& numericOrig,
-                                const NumericMatrix& numericPseudo, Rng& rng,
-                                const DcrOptions& options) {
-  const std::size_t nCat = categorical.size();
-  const std::size_t nNum = numericOrig.cols;
-  if (nCat + nNum == 0) throw std::invalid_argument("risk: DCR needs at least one column");
-  if (numericPseudo.cols != nNum)
-    throw std::invalid_argument("risk: the original and pseudo numbers differ in columns");
-  const std::size_t nOrig = nCat > 0 ? categorical[0].original.size() : numericOrig.rows;
-  const std::size_t nPseudo = nCat > 0 ? categorical[0].pseudo.size() : numericPseudo.rows;
-  for (const JointIds& ids : categorical) requireJoint(ids, nOrig, nPseudo, "a categorical column");
-  requireMatrix(numericOrig, nOrig, "the original numbers");
-  requireMatrix(numericPseudo, nPseudo, "the pseudo numbers");
+namespace {
 
+template <typename Numbers>
+DcrResult dcr(const std::vector<const JointIds*>& categorical, const Numbers& numbers,
+              std::size_t nOrig, std::size_t nPseudo, Rng& rng, const DcrOptions& options) {
+  const std::size_t nCat = categorical.size();
+  const std::size_t nNum = numbers.cols();
   DcrResult result;
   if (nOrig == 0 || nPseudo == 0) {
     result.score = std::numeric_limits<double>::quiet_NaN();
@@ -914,9 +1252,9 @@ DcrResult dcrBaselineProtection(const std::vector<JointIds>& categorical,
   // Range of each numeric column in the original.
   std::vector<double> low(nNum, std::numeric_limits<double>::infinity());
   std::vector<double> high(nNum, -std::numeric_limits<double>::infinity());
-  for (std::size_t r = 0; r < nOrig; ++r) {
-    for (std::size_t j = 0; j < nNum; ++j) {
-      const double x = numericOrig.at(r, j);
+  for (std::size_t j = 0; j < nNum; ++j) {
+    for (std::size_t r = 0; r < nOrig; ++r) {
+      const double x = numbers.original(r, j);
       if (std::isnan(x)) continue;
       low[j] = std::min(low[j], x);
       high[j] = std::max(high[j], x);
@@ -945,22 +1283,31 @@ DcrResult dcrBaselineProtection(const std::vector<JointIds>& categorical,
   std::vector<std::vector<uint32_t>> refCat(nCat, std::vector<uint32_t>(nRef));
   std::vector<std::vector<double>> refNum(nNum, std::vector<double>(nRef));
   for (std::size_t i = 0; i < nRef; ++i) {
-    for (std::size_t j = 0; j < nCat; ++j) refCat[j][i] = categorical[j].original[reference[i]];
+    for (std::size_t j = 0; j < nCat; ++j) refCat[j][i] = categorical[j]->original[reference[i]];
     for (std::size_t j = 0; j < nNum; ++j)
-      refNum[j][i] = normalise(j, numericOrig.at(reference[i], j));
+      refNum[j][i] = normalise(j, numbers.original(reference[i], j));
   }
 
   // DCR of one row: the smallest sum over columns of the per-column distances, divided by the
-  // number of columns.
+  // number of columns. The categorical columns come first and add 0 or 1 each: their sum is
+  // counted in integers (exactly the double sum 0 + 1 + … of whole numbers), then the numeric
+  // columns are added in order.
   const double columns = static_cast<double>(nCat + nNum);
   std::vector<double> sum(nRef);
+  std::vector<uint32_t> mismatches(nRef);
   auto closest = [&](const uint32_t* qCat, const double* qNum) {
-    std::fill(sum.begin(), sum.end(), 0.0);
     double* out = sum.data();
-    for (std::size_t j = 0; j < nCat; ++j) {
-      const uint32_t q = qCat[j];
-      const uint32_t* x = refCat[j].data();
-      for (std::size_t i = 0; i < nRef; ++i) out[i] += x[i] != q ? 1.0 : 0.0;
+    if (nCat == 0) {
+      std::fill(sum.begin(), sum.end(), 0.0);
+    } else {
+      uint32_t* count = mismatches.data();
+      std::fill(mismatches.begin(), mismatches.end(), 0u);
+      for (std::size_t j = 0; j < nCat; ++j) {
+        const uint32_t q = qCat[j];
+        const uint32_t* x = refCat[j].data();
+        for (std::size_t i = 0; i < nRef; ++i) count[i] += x[i] != q ? 1u : 0u;
+      }
+      for (std::size_t i = 0; i < nRef; ++i) out[i] = static_cast<double>(count[i]);
     }
     for (std::size_t j = 0; j < nNum; ++j) {
       const double q = qNum[j];
@@ -982,8 +1329,8 @@ DcrResult dcrBaselineProtection(const std::vector<JointIds>& categorical,
   synthetic.reserve(queries.size());
   std::size_t atZero = 0;
   for (const uint32_t p : queries) {
-    for (std::size_t j = 0; j < nCat; ++j) qCat[j] = categorical[j].pseudo[p];
-    for (std::size_t j = 0; j < nNum; ++j) qNum[j] = normalise(j, numericPseudo.at(p, j));
+    for (std::size_t j = 0; j < nCat; ++j) qCat[j] = categorical[j]->pseudo[p];
+    for (std::size_t j = 0; j < nNum; ++j) qNum[j] = normalise(j, numbers.pseudo(p, j));
     synthetic.push_back(closest(qCat.data(), qNum.data()));
     atZero += synthetic.back() == 0.0 ? 1 : 0;
   }
@@ -991,7 +1338,7 @@ DcrResult dcrBaselineProtection(const std::vector<JointIds>& categorical,
   random.reserve(queries.size());
   for (std::size_t q = 0; q < queries.size(); ++q) {
     for (std::size_t j = 0; j < nCat; ++j)
-      qCat[j] = static_cast<uint32_t>(rng.below(categorical[j].countInOriginal));
+      qCat[j] = static_cast<uint32_t>(rng.below(categorical[j]->countInOriginal));
     for (std::size_t j = 0; j < nNum; ++j) {
       if (byRange[j]) {
         qNum[j] = rng.uniform();  // uniform in [min, max], normalised
@@ -1008,6 +1355,41 @@ DcrResult dcrBaselineProtection(const std::vector<JointIds>& categorical,
                      ? std::min(1.0, result.medianSynthetic / result.medianRandom)
                      : std::numeric_limits<double>::quiet_NaN();
   return result;
+}
+
+}  // namespace
+
+DcrResult dcrBaselineProtection(const std::vector<JointIds>& categoricalIds,
+                                const NumericMatrix& numericOrig,
+                                const NumericMatrix& numericPseudo, Rng& rng,
+                                const DcrOptions& options) {
+  std::vector<const JointIds*> categorical;
+  for (const JointIds& c : categoricalIds) categorical.push_back(&c);
+  const std::size_t nCat = categorical.size();
+  const std::size_t nNum = numericOrig.cols;
+  if (nCat + nNum == 0) throw std::invalid_argument("risk: DCR needs at least one column");
+  if (numericPseudo.cols != nNum)
+    throw std::invalid_argument("risk: the original and pseudo numbers differ in columns");
+  const std::size_t nOrig = nCat > 0 ? categorical[0]->original.size() : numericOrig.rows;
+  const std::size_t nPseudo = nCat > 0 ? categorical[0]->pseudo.size() : numericPseudo.rows;
+  for (const JointIds* ids : categorical) requireJoint(*ids, nOrig, nPseudo, "a categorical column");
+  requireMatrix(numericOrig, nOrig, "the original numbers");
+  requireMatrix(numericPseudo, nPseudo, "the pseudo numbers");
+  return dcr(categorical, MatrixNumbers{numericOrig, numericPseudo}, nOrig, nPseudo, rng, options);
+}
+
+DcrResult dcrBaselineProtection(const std::vector<const JointIds*>& categorical,
+                                const CodedNumbers& numbers, Rng& rng,
+                                const DcrOptions& options) {
+  const std::size_t nCat = categorical.size();
+  const std::size_t nNum = numbers.ids.size();
+  if (nCat + nNum == 0) throw std::invalid_argument("risk: DCR needs at least one column");
+  const JointIds& first = nCat > 0 ? *categorical[0] : *numbers.ids[0];
+  const std::size_t nOrig = first.original.size();
+  const std::size_t nPseudo = first.pseudo.size();
+  for (const JointIds* ids : categorical) requireJoint(*ids, nOrig, nPseudo, "a categorical column");
+  requireCoded(numbers, nOrig, nPseudo);
+  return dcr(categorical, CodedNumbersView{numbers}, nOrig, nPseudo, rng, options);
 }
 
 }  // namespace pc

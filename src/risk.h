@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -54,8 +55,12 @@ struct ClassStats {
 };
 
 /// Groups the rows of `table` by the combination of the `qi` columns (all rows form one class
-/// when `qi` is empty). O(rows × qi) time, no per-row allocation.
+/// when `qi` is empty). O(rows × qi) time.
 ClassStats equivalenceClasses(const Table& table, const std::vector<std::size_t>& qi);
+
+/// The same from ids: rows with equal `classOf` (ids in [0, idCount), e.g. one side of a
+/// JointIds) form a class; ids no row has are not classes.
+ClassStats equivalenceClasses(const std::vector<uint32_t>& classOf, uint32_t idCount);
 
 /// Classes smaller than k and the records in them (the k-anonymity shortfall).
 struct BelowK {
@@ -87,6 +92,11 @@ struct DiversityStats {
 DiversityStats lDiversity(const Table& table, const std::vector<std::size_t>& qi,
                           std::size_t sensitive);
 
+/// The same from ids: classes are the rows with equal `classOf` (ids in [0, classCount); ids no
+/// row has are not classes), values the rows' `valueOf` (ids in [0, valueCount)).
+DiversityStats lDiversity(const std::vector<uint32_t>& classOf, uint32_t classCount,
+                          const std::vector<uint32_t>& valueOf, uint32_t valueCount);
+
 /// Number of classes of `qi` in which column `sensitive` takes a single value
 /// (= lDiversity(table, qi, sensitive).homogeneousClasses).
 std::size_t homogeneousClasses(const Table& table, const std::vector<std::size_t>& qi,
@@ -106,12 +116,63 @@ struct JointIds {
   uint32_t countInOriginal = 0;
 };
 
+/// One column of the original and one of the pseudo table in one id space (the JointIds of that
+/// pair), with a 64-bit hash of each id's cell text: the coded form every measure below works on,
+/// made once per column so that no measure reads the text again.
+struct CodedColumn {
+  JointIds ids;
+  /// cellHash[id] = 64-bit hash of the cell bytes of `id` (what expectedCopiedShareByChance
+  /// shuffles), for every id in [0, ids.count).
+  std::vector<uint64_t> cellHash;
+  /// Where each id first appears: row firstRow[id] of `originalColumn` for ids below
+  /// ids.countInOriginal, of `pseudoColumn` above (the columns of the tables it was made from).
+  std::vector<uint32_t> firstRow;
+  const TextColumn* originalColumn = nullptr;
+  const TextColumn* pseudoColumn = nullptr;
+
+  /// The cell text of `id` (a view into its table: valid while the table lives unchanged).
+  std::string_view value(uint32_t id) const {
+    return id < ids.countInOriginal ? originalColumn->at(firstRow[id])
+                                    : pseudoColumn->at(firstRow[id]);
+  }
+};
+
+/// Codes column `colOrig` of `original` and `colPseudo` of `pseudo` (throws std::invalid_argument
+/// for an index out of range). A dictionary column costs O(rows) array look-ups plus O(distinct)
+/// hashing; a plain one looks each cell up once (a cell of up to 7 bytes without hashing its
+/// text). `pseudo` may be null (no pseudo rows). The result refers to both tables' columns.
+CodedColumn codeColumn(const Table& original, std::size_t colOrig, const Table* pseudo,
+                       std::size_t colPseudo);
+
+/// Joint ids of the combinations of several coded columns (a pointer per column, each with
+/// `originalRows` and `pseudoRows` ids; none = every row gets id 0): two rows get the same id
+/// exactly when they have the same id in every column, so the result equals jointIds on the
+/// columns' cells (ids in order of first appearance, original rows first). A row's ids make one
+/// 64-bit mixed-radix key (columns whose counts multiply past 2^64 are combined a group at a
+/// time), mapped to ids through a dense array when the keys are few, else through a hash table
+/// of about 23 bytes per distinct key while it runs.
+JointIds combineJointIds(const std::vector<const JointIds*>& columns, std::size_t originalRows,
+                         std::size_t pseudoRows);
+
 /// Joint ids of the combinations of `colsOrig` (original) and `colsPseudo` (pseudo); the two lists
 /// pair up column by column and must have the same length (empty = every row gets id 0).
-/// Like every grouping here, it keeps one copy of each distinct combination's bytes plus about
-/// 30 bytes per distinct combination while it runs.
+/// = combineJointIds of the codeColumn of each pair.
 JointIds jointIds(const Table& original, const std::vector<std::size_t>& colsOrig,
                   const Table& pseudo, const std::vector<std::size_t>& colsPseudo);
+
+/// Shorthand for the per-column JointIds of some coded columns.
+std::vector<const JointIds*> idsOf(const std::vector<const CodedColumn*>& columns);
+
+/// Numbers of coded columns without a row-major copy: value (r, j) of the original is
+/// number[j][ids[j]->original[r]], of the pseudo data number[j][ids[j]->pseudo[r]].
+struct CodedNumbers {
+  std::vector<const JointIds*> ids;
+  std::vector<std::vector<double>> number;  ///< per column, the number of each id (NaN = none)
+};
+
+/// The numbers of coded columns, each id's cell parsed once as numericMatrix parses it. The
+/// result points to the columns' ids: they must outlive it.
+CodedNumbers codedNumbers(const std::vector<const CodedColumn*>& columns);
 
 /// Numbers, row-major: value (r, c) is values[r * cols + c]; NaN marks a missing value.
 struct NumericMatrix {
@@ -123,7 +184,8 @@ struct NumericMatrix {
 };
 
 /// Parses the given columns with parseDecimal (full-width digits, separators, ▲ …); missing-value
-/// tokens and cells that are not numbers become NaN.
+/// tokens and cells that are not numbers become NaN. A dictionary column's values are parsed
+/// once each.
 NumericMatrix numericMatrix(const Table& table, const std::vector<std::size_t>& cols);
 
 // ------------------------------------------------------------------------------- copied rows
@@ -134,6 +196,9 @@ NumericMatrix numericMatrix(const Table& table, const std::vector<std::size_t>& 
 double copiedRowShare(const Table& original, const Table& pseudo,
                       const std::vector<std::size_t>& colsOrig,
                       const std::vector<std::size_t>& colsPseudo);
+
+/// The same on coded columns (one JointIds per column pair).
+double copiedRowShare(const std::vector<const JointIds*>& columns);
 
 /// The share copiedRowShare would give by chance: the original is shuffled within its clusters
 /// (the combination of `clusterColumns`; empty = one cluster), each column of `cols` with its own
@@ -146,6 +211,12 @@ double copiedRowShare(const Table& original, const Table& pseudo,
 double expectedCopiedShareByChance(const Table& original, const std::vector<std::size_t>& cols,
                                    const std::vector<std::size_t>& clusterColumns, Rng& rng,
                                    int repetitions = 1);
+
+/// The same on coded columns: the original side of each of `columns` (their cell hashes) and
+/// the clusters `clusters.original` (ids [0, clusters.countInOriginal) in order of first
+/// appearance, as combineJointIds gives them). Same figures and random draws as the form above.
+double expectedCopiedShareByChance(const std::vector<const CodedColumn*>& columns,
+                                   const JointIds& clusters, Rng& rng, int repetitions = 1);
 
 // ------------------------------------------------------------------ replicated uniques (repU)
 
@@ -163,6 +234,9 @@ struct ReplicatedUniques {
 ReplicatedUniques replicatedUniques(const Table& original, const Table& pseudo,
                                     const std::vector<std::size_t>& qiOrig,
                                     const std::vector<std::size_t>& qiPseudo);
+
+/// The same from the joint ids of the QI combinations.
+ReplicatedUniques replicatedUniques(const JointIds& qi);
 
 // --------------------------------------------------------------------------- record linkage
 
@@ -206,6 +280,11 @@ LinkageResult recordLinkage(const JointIds& cluster, const JointIds& qi,
                             const NumericMatrix& numericOrig, const NumericMatrix& numericPseudo,
                             const std::vector<int64_t>& trueMatch, Rng& rng,
                             const LinkageOptions& options = {});
+/// The same with the numbers of coded columns (same figures and random draws for the same
+/// numbers).
+LinkageResult recordLinkage(const JointIds& cluster, const JointIds& qi,
+                            const CodedNumbers& numbers, const std::vector<int64_t>& trueMatch,
+                            Rng& rng, const LinkageOptions& options = {});
 
 // ----------------------------------------------------------------------- attribute inference
 
@@ -230,6 +309,10 @@ struct InferenceResult {
 std::vector<InferenceResult> attributeInference(const JointIds& cluster, const JointIds& qi,
                                                 const std::vector<JointIds>& sensitive, Rng& rng,
                                                 std::size_t targets = 2000);
+/// The same with the sensitive columns' ids by pointer (no copies).
+std::vector<InferenceResult> attributeInference(const JointIds& cluster, const JointIds& qi,
+                                                const std::vector<const JointIds*>& sensitive,
+                                                Rng& rng, std::size_t targets = 2000);
 
 // ------------------------------------------------------- distance to closest record (SDMetrics)
 
@@ -264,6 +347,11 @@ struct DcrResult {
 DcrResult dcrBaselineProtection(const std::vector<JointIds>& categorical,
                                 const NumericMatrix& numericOrig,
                                 const NumericMatrix& numericPseudo, Rng& rng,
+                                const DcrOptions& options = {});
+/// The same with the categorical columns' ids by pointer and the numbers of coded columns (same
+/// figures and random draws for the same ids and numbers).
+DcrResult dcrBaselineProtection(const std::vector<const JointIds*>& categorical,
+                                const CodedNumbers& numbers, Rng& rng,
                                 const DcrOptions& options = {});
 
 }  // namespace pc

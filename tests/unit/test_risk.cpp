@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -596,4 +597,239 @@ TEST_CASE("numericMatrix reads plain numbers exactly as parseDecimal does") {
       CHECK(std::isnan(m.at(r, 0)));
     }
   }
+}
+
+// ------------------------------------------------- coded columns: the same figures as the cells
+
+namespace {
+
+/// 6,000 residents: district (40), sex, age, care level (dictionary columns), a cost (plain), a
+/// note longer than 7 bytes (plain) and a level of 30 values.
+pc::Table mixedOriginal() {
+  pc::Rng rng(11);
+  std::string csv = "district,sex,age,care,cost,note,level\n";
+  for (std::size_t r = 0; r < 6000; ++r) {
+    // One draw a statement: the operands of + are evaluated in an unspecified order.
+    const uint64_t district = rng.below(40);
+    const uint64_t sex = rng.below(2);
+    const uint64_t age = rng.below(100);
+    const uint64_t care = rng.below(5);
+    const uint64_t cost = rng.below(100000);
+    const uint64_t note = rng.below(1000000);
+    const uint64_t level = rng.below(30);
+    csv += "D" + std::to_string(district) + "," + (sex == 1 ? "M" : "F") + "," +
+           std::to_string(age) + "," + std::to_string(care) + "," + std::to_string(cost) +
+           ",note number " + std::to_string(note) + "," + std::to_string(level) + "\n";
+  }
+  return pc::readCsv(csv);
+}
+
+/// Every column but the district permuted within districts; a third of the costs changed, and
+/// two thirds of the levels turned into new values (so the level is a dictionary in the original
+/// and plain text in the pseudo data).
+pc::Table mixedPseudo(const pc::Table& in) {
+  pc::Rng rng(12);
+  std::vector<std::vector<uint32_t>> members(40);
+  for (std::size_t r = 0; r < in.rows(); ++r)
+    members[std::stoul(std::string(in.columns[0].at(r)).substr(1))].push_back(
+        static_cast<uint32_t>(r));
+  std::vector<std::vector<uint32_t>> source(in.columns.size(), std::vector<uint32_t>(in.rows()));
+  for (std::size_t c = 0; c < in.columns.size(); ++c) {
+    for (const auto& rows : members) {
+      std::vector<uint32_t> permuted = rows;
+      if (c != 0) pc::shuffleRange(permuted.begin(), permuted.end(), rng);
+      for (std::size_t i = 0; i < rows.size(); ++i) source[c][rows[i]] = permuted[i];
+    }
+  }
+  pc::Table out;
+  out.names = in.names;
+  out.columns.resize(in.columns.size());
+  for (std::size_t c = 0; c < in.columns.size(); ++c) {
+    for (std::size_t r = 0; r < in.rows(); ++r) {
+      std::string cell(in.columns[c].at(source[c][r]));
+      if (c == 4 && rng.below(3) == 0) cell += "0";
+      if (c == 6 && rng.below(3) != 0) cell += "." + std::to_string(rng.below(100000));
+      out.columns[c].push(cell);
+    }
+  }
+  return out;
+}
+
+/// Joint ids computed the plain way: each row's cells as a key, ids by first appearance.
+pc::JointIds referenceJointIds(const pc::Table& original, const pc::Table& pseudo,
+                               const std::vector<std::size_t>& cols) {
+  std::map<std::vector<std::string>, uint32_t> ids;
+  pc::JointIds out;
+  auto idOf = [&](const pc::Table& t, std::size_t r) {
+    std::vector<std::string> key;
+    for (const std::size_t c : cols) key.emplace_back(t.columns[c].at(r));
+    const auto it = ids.emplace(key, static_cast<uint32_t>(ids.size())).first;
+    return it->second;
+  };
+  for (std::size_t r = 0; r < original.rows(); ++r) out.original.push_back(idOf(original, r));
+  out.countInOriginal = static_cast<uint32_t>(ids.size());
+  for (std::size_t r = 0; r < pseudo.rows(); ++r) out.pseudo.push_back(idOf(pseudo, r));
+  out.count = static_cast<uint32_t>(ids.size());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("coded columns: joint ids equal those of the cells, whatever the columns' layout") {
+  const pc::Table original = mixedOriginal();
+  const pc::Table pseudo = mixedPseudo(original);
+  // The layouts this test is about.
+  REQUIRE(original.columns[0].isDictionary());
+  REQUIRE(!original.columns[4].isDictionary());
+  REQUIRE(!original.columns[5].isDictionary());
+  REQUIRE(original.columns[6].isDictionary());
+  REQUIRE(!pseudo.columns[6].isDictionary());
+  for (const std::vector<std::size_t>& cols : std::vector<std::vector<std::size_t>>{
+           {0}, {4}, {5}, {6}, {0, 1, 3}, {3, 1, 2, 0}, {2, 3, 6}, {0, 4}, {0, 1, 2, 3, 4, 5, 6}}) {
+    CAPTURE(cols.size());
+    CAPTURE(cols.front());
+    const pc::JointIds expected = referenceJointIds(original, pseudo, cols);
+    const pc::JointIds ids = pc::jointIds(original, cols, pseudo, cols);
+    CHECK(ids.original == expected.original);
+    CHECK(ids.pseudo == expected.pseudo);
+    CHECK(ids.countInOriginal == expected.countInOriginal);
+    CHECK(ids.count == expected.count);
+    // Copied rows: pseudo rows whose combination the original has.
+    std::size_t copied = 0;
+    for (const uint32_t id : expected.pseudo) copied += id < expected.countInOriginal ? 1 : 0;
+    CHECK(pc::copiedRowShare(original, pseudo, cols, cols) ==
+          static_cast<double>(copied) / static_cast<double>(pseudo.rows()));
+  }
+  // A coded column knows each id's text.
+  const pc::CodedColumn level = pc::codeColumn(original, 6, &pseudo, 6);
+  for (std::size_t r = 0; r < pseudo.rows(); r += 7)
+    CHECK(level.value(level.ids.pseudo[r]) == pseudo.columns[6].at(r));
+  for (std::size_t r = 0; r < original.rows(); r += 7)
+    CHECK(level.value(level.ids.original[r]) == original.columns[6].at(r));
+  // Out of range, or columns of different lengths.
+  CHECK_THROWS_AS(pc::codeColumn(original, 7, &pseudo, 0), std::invalid_argument);
+  const pc::CodedColumn other = pc::codeColumn(pseudo, 1, nullptr, 0);
+  CHECK_THROWS_AS(pc::combineJointIds({&level.ids, &other.ids}, original.rows(), pseudo.rows()),
+                  std::invalid_argument);
+  CHECK(pc::combineJointIds({}, 2, 3).pseudo == std::vector<uint32_t>{0, 0, 0});
+}
+
+TEST_CASE("coded columns: every measure gives the figures of the text-keyed implementation") {
+  // The figures below are those the measures gave when they grouped rows by their cells' text
+  // (before the columns were coded once); the coded paths must give them to the last bit.
+  const pc::Table original = mixedOriginal();
+  const pc::Table pseudo = mixedPseudo(original);
+  const std::vector<std::size_t> all = {0, 1, 2, 3, 4, 5, 6}, keys = {0}, qi = {1, 2},
+                                 exact = {0, 1, 2}, nums = {4, 6};
+  CHECK(pc::copiedRowShare(original, pseudo, {0, 4}, {0, 4}) == 0.67966666666666664);
+  CHECK(pc::copiedRowShare(original, pseudo, {0, 6}, {0, 6}) == 0.32616666666666666);
+  CHECK(pc::copiedRowShare(original, pseudo, {3, 1, 2, 0}, {3, 1, 2, 0}) == 0.22900000000000001);
+  CHECK(pc::copiedRowShare(original, pseudo, {2, 3, 6}, {2, 3, 6}) == 0.105);
+  CHECK(pc::copiedRowShare(original, pseudo, {0, 1, 2, 3, 6}, {0, 1, 2, 3, 6}) ==
+        0.0025000000000000001);
+  pc::Rng rng(7);
+  CHECK(pc::expectedCopiedShareByChance(original, all, keys, rng, 3) == 0.0);
+  CHECK(pc::expectedCopiedShareByChance(original, {1, 2, 3}, keys, rng, 2) ==
+        0.99791666666666667);
+  CHECK(pc::expectedCopiedShareByChance(original, {4, 6}, {0, 1}, rng, 2) ==
+        0.046916666666666662);
+  CHECK(pc::expectedCopiedShareByChance(original, {1, 2, 3}, {}, rng, 1) == 0.9986666666666667);
+  const pc::ReplicatedUniques u = pc::replicatedUniques(original, pseudo, exact, exact);
+  CHECK(u.originalUniques == 2821);
+  CHECK(u.pseudoUniques == 2898);
+  CHECK(u.replicated == 1382);
+  const pc::ClassStats k = pc::equivalenceClasses(pseudo, exact);
+  CHECK(k.classes == 4257);
+  CHECK(k.sampleUniques == 2898);
+  const pc::DiversityStats d = pc::lDiversity(pseudo, exact, 3);
+  CHECK(d.homogeneousClasses == 3096);
+  CHECK(d.recordsInHomogeneousClasses == 3305);
+  CHECK(d.homogeneousClassesOfTwoOrMore == 198);
+  CHECK(d.distinctL == 1);
+
+  const pc::JointIds cluster = pc::jointIds(original, keys, pseudo, keys);
+  const pc::JointIds qiIds = pc::jointIds(original, qi, pseudo, qi);
+  const pc::NumericMatrix a = pc::numericMatrix(original, nums);
+  const pc::NumericMatrix b = pc::numericMatrix(pseudo, nums);
+  const std::vector<int64_t> match = identity(original.rows());
+  pc::Rng rng2(8);
+  const pc::LinkageResult l = pc::recordLinkage(cluster, qiIds, a, b, match, rng2);
+  CHECK(l.correct == 8);
+  CHECK(l.targetsWithTies == 0);
+  CHECK(l.targetsWithoutQiMatch == 463);
+  CHECK(l.chanceRate == 0.0066823902017706834);
+  CHECK(l.meanCandidates == 36.1205);
+  const std::vector<pc::JointIds> cats = {pc::jointIds(original, {1}, pseudo, {1}),
+                                          pc::jointIds(original, {3}, pseudo, {3})};
+  const pc::DcrResult r = pc::dcrBaselineProtection(cats, a, b, rng2, pc::DcrOptions{500, 3000});
+  CHECK(r.medianSynthetic == 0.010472218285389936);
+  CHECK(r.medianRandom == 0.009188788495688301);
+  CHECK(r.syntheticAtZero == 0.0);
+  const auto inference = pc::attributeInference(cluster, qiIds, cats, rng2, 1000);
+  CHECK(inference[1].correct == 222);
+  CHECK(inference[1].baseline == 0.25600000000000001);
+  CHECK(inference[1].targetsWithoutQiMatch == 259);
+  const uint64_t streamAfter = rng2.next();
+  CHECK(streamAfter == 15274484962997546868ULL);
+
+  // The same through coded columns, as the report runs them: same figures, same draws.
+  std::vector<pc::CodedColumn> coded;
+  for (const std::size_t c : all) coded.push_back(pc::codeColumn(original, c, &pseudo, c));
+  auto codedOf = [&](const std::vector<std::size_t>& cols) {
+    std::vector<const pc::CodedColumn*> out;
+    for (const std::size_t c : cols) out.push_back(&coded[c]);
+    return out;
+  };
+  auto combined = [&](const std::vector<std::size_t>& cols) {
+    return pc::combineJointIds(pc::idsOf(codedOf(cols)), original.rows(), pseudo.rows());
+  };
+  CHECK(pc::copiedRowShare(pc::idsOf(codedOf({0, 6}))) == 0.32616666666666666);
+  CHECK(pc::copiedRowShare(pc::idsOf(codedOf({0, 1, 2, 3, 6}))) == 0.0025000000000000001);
+  const pc::JointIds clusterIds = combined(keys);
+  CHECK(clusterIds.original == cluster.original);
+  CHECK(clusterIds.pseudo == cluster.pseudo);
+  pc::Rng rng3(7);
+  CHECK(pc::expectedCopiedShareByChance(codedOf(all), clusterIds, rng3, 3) == 0.0);
+  CHECK(pc::expectedCopiedShareByChance(codedOf({1, 2, 3}), clusterIds, rng3, 2) ==
+        0.99791666666666667);
+  CHECK(pc::expectedCopiedShareByChance(codedOf({4, 6}), combined({0, 1}), rng3, 2) ==
+        0.046916666666666662);
+  const pc::JointIds exactIds = combined(exact);
+  const pc::ReplicatedUniques u2 = pc::replicatedUniques(exactIds);
+  CHECK(u2.replicated == u.replicated);
+  CHECK(u2.originalUniques == u.originalUniques);
+  const pc::ClassStats k2 = pc::equivalenceClasses(exactIds.pseudo, exactIds.count);
+  CHECK(k2.sizeHistogram == k.sizeHistogram);
+  CHECK(k2.averageProsecutorRisk == k.averageProsecutorRisk);
+  const pc::DiversityStats d2 =
+      pc::lDiversity(exactIds.pseudo, exactIds.count, coded[3].ids.pseudo, coded[3].ids.count);
+  CHECK(d2.homogeneousClasses == d.homogeneousClasses);
+  CHECK(d2.recordsInHomogeneousClasses == d.recordsInHomogeneousClasses);
+  CHECK(d2.distinctL == d.distinctL);
+
+  const pc::CodedNumbers numbers = pc::codedNumbers(codedOf(nums));
+  for (std::size_t r = 0; r < original.rows(); ++r) {
+    for (std::size_t j = 0; j < nums.size(); ++j) {
+      const double x = numbers.number[j][numbers.ids[j]->original[r]];
+      const double y = numbers.number[j][numbers.ids[j]->pseudo[r]];
+      CHECK(((x == a.at(r, j)) || (std::isnan(x) && std::isnan(a.at(r, j)))));
+      CHECK(((y == b.at(r, j)) || (std::isnan(y) && std::isnan(b.at(r, j)))));
+    }
+  }
+  pc::Rng rng4(8);
+  const pc::LinkageResult l2 = pc::recordLinkage(combined(keys), combined(qi), numbers, match, rng4);
+  CHECK(l2.correct == l.correct);
+  CHECK(l2.targetsWithoutQiMatch == l.targetsWithoutQiMatch);
+  CHECK(l2.chanceRate == l.chanceRate);
+  CHECK(l2.meanCandidates == l.meanCandidates);
+  const pc::DcrResult r2 = pc::dcrBaselineProtection(pc::idsOf(codedOf({1, 3})), numbers, rng4,
+                                                     pc::DcrOptions{500, 3000});
+  CHECK(r2.medianSynthetic == r.medianSynthetic);
+  CHECK(r2.medianRandom == r.medianRandom);
+  CHECK(r2.syntheticAtZero == r.syntheticAtZero);
+  const auto inference2 =
+      pc::attributeInference(combined(keys), combined(qi), pc::idsOf(codedOf({1, 3})), rng4, 1000);
+  CHECK(inference2[1].correct == inference[1].correct);
+  CHECK(inference2[1].baseline == inference[1].baseline);
+  CHECK(rng4.next() == streamAfter);
 }
