@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "error.h"
-#include "huge-pages.h"
+#include "malloc-tuning.h"
 #include "pipeline.h"
 
 namespace {
@@ -35,7 +35,7 @@ std::string readAll(const char* path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  useHugePages(argv);  // as the CLI runs (no-op in the wasm build)
+  tuneMalloc(argv);  // as the CLI runs (no-op in the wasm build)
   if (argc < 2) {
     std::cerr << "usage: bench_read FILE [RUNS]\n";
     return 2;

@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "error.h"
-#include "huge-pages.h"
+#include "malloc-tuning.h"
 #include "pipeline.h"
 #include "recipe.h"
 
@@ -334,7 +334,7 @@ int runCluster(int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
-  useHugePages(argv);
+  tuneMalloc(argv);
   try {
     if (argc < 2) throw UsageError{"no command"};
     const std::string command = argv[1];
