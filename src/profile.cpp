@@ -181,17 +181,18 @@ bool sameBytes(std::string_view a, std::string_view b) {
 }
 
 // The distinct cell texts of one column and how many rows hold each. Open addressing with linear
-// probing; a slot holds (hash high 32 bits << 32 | id + 1). Each distinct text is copied into
-// one arena, so checking a match reads compact, usually cached memory rather than a random spot
-// of the column. Cells are added in batches: hashes first, prefetching their slots, then the
-// probes — so the cache misses of a large column overlap.
+// probing; a slot holds (hash high 32 bits << 32 | id + 1). A distinct text is referred to by its
+// first row in the column (or its code, for a dictionary column), not copied: a column of unique
+// names would otherwise be copied whole. Cells are added in batches: hashes first, prefetching
+// their slots, then the probes — so the cache misses of a large column overlap.
 class DistinctSet {
  public:
   /// Adds every cell of `column` (which must outlive the set's use). The set is read-only after
   /// (value, count, size).
   void build(const TextColumn& column) {
-    arena_.clear();
-    key_end_.assign(1, 0);
+    column_ = &column;
+    byCode_ = column.isDictionary();
+    ref_.clear();
     count_.clear();
     hash_.clear();
     slots_.assign(kInitialSlots, 0);
@@ -204,8 +205,7 @@ class DistinctSet {
       for (uint32_t code = 0; code < counts.size(); ++code) {
         if (counts[code] == 0) continue;
         const std::string_view cell = column.value(code);
-        arena_.append(cell);
-        key_end_.push_back(static_cast<uint32_t>(arena_.size()));
+        ref_.push_back(code);
         count_.push_back(counts[code]);
         hash_.push_back(hashBytes(cell));
       }
@@ -222,13 +222,13 @@ class DistinctSet {
         hashes[k] = hashBytes(cells[k]);
         prefetch(&slots_[static_cast<std::size_t>(hashes[k]) & mask_]);
       }
-      for (std::size_t k = 0; k < n; ++k) add(cells[k], hashes[k]);
+      for (std::size_t k = 0; k < n; ++k) add(cells[k], hashes[k], start + k);
     }
   }
 
   std::size_t size() const { return count_.size(); }
   std::string_view value(std::size_t id) const {
-    return std::string_view(arena_).substr(key_end_[id], key_end_[id + 1] - key_end_[id]);
+    return byCode_ ? column_->value(ref_[id]) : column_->at(ref_[id]);
   }
   std::size_t count(std::size_t id) const { return count_[id]; }
 
@@ -244,7 +244,7 @@ class DistinctSet {
 #endif
   }
 
-  void add(std::string_view cell, uint64_t h) {
+  void add(std::string_view cell, uint64_t h, std::size_t row) {
     const uint32_t tag = static_cast<uint32_t>(h >> 32);
     std::size_t i = static_cast<std::size_t>(h) & mask_;
     for (;;) {
@@ -261,8 +261,7 @@ class DistinctSet {
     }
     const uint32_t id = static_cast<uint32_t>(count_.size());
     slots_[i] = (uint64_t{tag} << 32) | (id + 1);
-    arena_.append(cell);
-    key_end_.push_back(static_cast<uint32_t>(arena_.size()));
+    ref_.push_back(static_cast<uint32_t>(row));
     count_.push_back(1);
     hash_.push_back(h);
     if (2 * count_.size() > slots_.size()) rehash(slots_.size() * 2);
@@ -279,8 +278,7 @@ class DistinctSet {
     const std::size_t ids = std::min(rows, expected + expected / 8);
     count_.reserve(ids);
     hash_.reserve(ids);
-    key_end_.reserve(ids + 1);
-    arena_.reserve(ids * (arena_.size() / std::max<std::size_t>(size(), 1) + 1));
+    ref_.reserve(ids);
   }
 
   void rehash(std::size_t slot_count) {
@@ -293,8 +291,9 @@ class DistinctSet {
     }
   }
 
-  std::string arena_;              // the distinct texts, one after another
-  std::vector<uint32_t> key_end_;  // text id is arena_[key_end_[id], key_end_[id + 1])
+  const TextColumn* column_ = nullptr;
+  bool byCode_ = false;        // a dictionary column: ref_ holds codes, not rows
+  std::vector<uint32_t> ref_;  // text id's first row (or code) in the column
   std::vector<uint32_t> count_;
   std::vector<uint64_t> hash_;
   std::vector<uint64_t> slots_;
