@@ -92,6 +92,8 @@ test('a file larger than the memory the browser grants: "memory.exhausted", then
 
 test('the engine trapping in a run: "engine.crashed" in the error box, and the next run completes', async () => {
   const { page, byTestId, click, shot } = app;
+  // The message is checked in English, whatever the language the page was left in.
+  if (await page.evaluate(() => document.documentElement.lang) !== 'en') await click('lang-toggle');
   await page.evaluate(() => { document.getElementById('advanced').open = true; });
   await byTestId('seed-input').fill(String(TRAP_SEED));
   await click('run-button');
