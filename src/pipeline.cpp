@@ -207,7 +207,8 @@ std::string encodeTable(const Table& table, Encoding encoding) {
 }
 
 SynthResult synthesize(std::string_view bytes, const Recipe& recipe, const ProgressFn& progress) {
-  return synthesizeTable(loadTable(bytes, recipe.inputEncoding, progress), recipe, progress);
+  return synthesizeTable(loadTable(bytes, recipe.inputEncoding, progress, recipe.inputDelimiter),
+                         recipe, progress);
 }
 
 namespace {
@@ -261,6 +262,7 @@ Recipe resolveFor(const LoadedTable& loaded, const Recipe& recipe, bool* suggest
     for (const auto& suggestion : suggestRoles(loaded.table)) roles.push_back(suggestion.role);
   Recipe resolved = resolveRecipe(loaded.table, recipe, roles);
   resolved.inputEncoding = encodingName(loaded.encoding);
+  resolved.inputDelimiter = delimiterName(loaded.delimiter);  // as read: the run can be repeated
   return resolved;
 }
 

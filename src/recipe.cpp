@@ -178,6 +178,9 @@ Recipe parseRecipe(std::string_view text) {
       continue;
     } else if (key == "inputEncoding") {
       recipe.inputEncoding = encodingValue(value, key, true);
+    } else if (key == "inputDelimiter") {
+      const std::string name = oneOf(value, key, {"auto", ",", "tab", ";", "comma", "semicolon"});
+      recipe.inputDelimiter = name == "comma" ? "," : name == "semicolon" ? ";" : name;
     } else if (key == "outputEncoding") {
       recipe.outputEncoding = encodingValue(value, key, false);
     } else if (key == "cluster") {
@@ -259,6 +262,7 @@ std::string recipeToJson(const Recipe& recipe) {
   doc["version"] = Recipe::kVersion;
   doc["preset"] = recipe.preset;
   doc["inputEncoding"] = recipe.inputEncoding;
+  doc["inputDelimiter"] = recipe.inputDelimiter;
   doc["outputEncoding"] = recipe.outputEncoding;
   doc["seed"] = recipe.seed;
   if (!recipe.referenceDate.empty()) doc["referenceDate"] = recipe.referenceDate;

@@ -11,6 +11,7 @@
 //     "version": 2,
 //     "preset": "standard",              // "standard" 標準 | "strong" 強 | "strongest" 最強
 //     "inputEncoding": "auto",           // or "utf-8", "shift_jis", "euc-jp"
+//     "inputDelimiter": "auto",          // or ",", "tab", ";"
 //     "outputEncoding": "utf-8-bom",     // "utf-8-bom", "utf-8" or "shift_jis"
 //     "seed": 20201019,                  // 0 … 2^53−1; keep it secret: it undoes the swap
 //     "referenceDate": "2026-04-01",     // ages of date-to-age columns are taken on this day
@@ -74,6 +75,7 @@ struct Recipe {
   int version = kVersion;
   std::string preset = "standard";
   std::string inputEncoding = "auto";
+  std::string inputDelimiter = "auto";  ///< "auto" (sniffed), ",", "tab" or ";"
   std::string outputEncoding = "utf-8-bom";
   uint64_t seed = 1;
   bool hasSeed = false;       ///< the seed came from the document, not the default

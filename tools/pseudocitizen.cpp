@@ -233,7 +233,7 @@ int runSynth(int argc, char** argv) {
   // The file's bytes are let go as soon as the table is built (peak memory).
   pc::LoadedTable loaded =
       pc::loadTableFrom(readFile(positional[0]), recipe.inputEncoding, progress,
-                        flags.count("--delimiter") ? flags["--delimiter"] : std::string("auto"));
+                        flags.count("--delimiter") ? flags["--delimiter"] : recipe.inputDelimiter);
   if (!flags.count("--recipe")) recipe = pc::suggestRecipe(loaded, today());
   if (flags.count("--reference-date")) recipe.referenceDate = flags["--reference-date"];
   if (flags.count("--preset")) recipe.preset = flags["--preset"];

@@ -275,6 +275,7 @@ function currentRecipe() {
     version: 2,
     preset: $('preset-select').value,
     inputEncoding: state.info.encoding,
+    inputDelimiter: state.info.delimiter,
     outputEncoding: $('output-encoding').value,
     seed: /^\d{1,16}$/.test(seed) ? Number(seed) : -1,
     cluster: $('cluster-select').value ? [$('cluster-select').value] : [],

@@ -110,3 +110,23 @@ test('--delimiter reads a file with the chosen delimiter instead of the sniffed 
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /delimiter/);
 });
+
+test('the delimiter a run read the file with is in its recipe, which repeats the run alone', () => {
+  const path = join(dir, 'semicolon-run.csv');
+  let text = '地区;年齢;所見（血圧,脂質,血糖,肝機能）\n';
+  for (let r = 0; r < 12; r += 1) text += `${r % 2 ? '北' : '南'};${30 + r};正,正,高,正\n`;
+  writeFileSync(path, text);
+  const first = join(dir, 'semicolon-1.csv');
+  const recipePath = join(dir, 'semicolon-recipe.json');
+  const run = cli('synth', path, '-o', first, '--delimiter', ';', '--cluster', '地区', '--seed', '5',
+    '--reference-date', '2026-04-01', '--write-recipe', recipePath);
+  assert.equal(run.status, 0, run.stderr);
+  const recipe = JSON.parse(readFileSync(recipePath, 'utf8'));
+  assert.equal(recipe.inputDelimiter, ';');
+  const second = join(dir, 'semicolon-2.csv');
+  const again = cli('synth', path, '-o', second, '--recipe', recipePath);
+  assert.equal(again.status, 0, again.stderr);
+  assert.ok(readFileSync(first).equals(readFileSync(second)), 'the recipe alone repeats the run');
+  // Read as ';'-separated: 地区 and 年齢 are columns of their own (the free-text 所見 is dropped).
+  assert.deepEqual(parseCsv(readFileSync(second, 'utf8').replace(/^\uFEFF/, '')).header, ['地区', '年齢']);
+});

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "fixtures.h"
 #include "pipeline.h"
+#include "recipe.h"
 
 namespace {
 
@@ -149,6 +150,26 @@ TEST_CASE("a kept table lets dropped columns go; a later run that keeps one asks
   pc::LoadedTable again = fresh;
   const pc::SynthResult withName = pc::synthesizeKept(again, keepName);
   CHECK(withName.bytes == pc::synthesizeTable(fresh, keepName).bytes);
+}
+
+TEST_CASE("the delimiter a file was read with is in the resolved recipe, and a recipe can fix it") {
+  // Sniffing takes "," (every line has two of each); the file is ';'-separated.
+  std::string text = "地区;年齢;所見（血圧,脂質,血糖）\n";
+  for (int r = 0; r < 12; ++r)
+    text += std::string(r % 2 ? "北" : "南") + ";" + std::to_string(30 + r) + ";正,高,正\n";
+  pc::Recipe recipe = pc::parseRecipe(R"({"version": 2, "cluster": ["地区"], "seed": 3,
+    "minClusterSize": 3, "inputDelimiter": ";",
+    "columns": {"年齢": {"role": "number"}, "所見（血圧,脂質,血糖）": {"role": "category"}}})");
+  const pc::SynthResult result = pc::synthesize(text, recipe);
+  CHECK(result.resolved.inputDelimiter == ";");
+  const pc::Table out = pc::readCsv(result.bytes);
+  CHECK(out.names == std::vector<std::string>{"地区", "年齢", "所見（血圧,脂質,血糖）"});
+  // Written with the recipe, read back: the same delimiter, the same file.
+  const pc::Recipe again = pc::parseRecipe(pc::recipeToJson(result.resolved));
+  CHECK(pc::synthesize(text, again).bytes == result.bytes);
+  // Left to sniffing, the same bytes are read as ','-separated: a different table.
+  recipe.inputDelimiter = "auto";
+  CHECK_THROWS_AS(pc::synthesize(text, recipe), pc::InputError);
 }
 
 TEST_CASE("Excel's \"Unicode テキスト\" (UTF-16LE with BOM, tab-separated) is read like any file") {

@@ -20,12 +20,14 @@ std::string errorOf(const std::string& json) {
 TEST_CASE("a recipe written is read back the same") {
   pc::Recipe recipe;
   recipe.inputEncoding = "shift_jis";
+  recipe.inputDelimiter = "tab";
   recipe.cluster = {"中学校区", "性別"};
   recipe.drop = {"氏名"};
   recipe.seed = pc::Recipe::kMaxSeed;
   recipe.outputEncoding = "utf-8";
   const pc::Recipe back = pc::parseRecipe(pc::recipeToJson(recipe));
   CHECK(back.inputEncoding == "shift_jis");
+  CHECK(back.inputDelimiter == "tab");
   CHECK(back.cluster == recipe.cluster);
   CHECK(back.drop == recipe.drop);
   CHECK(back.seed == pc::Recipe::kMaxSeed);
@@ -64,6 +66,8 @@ TEST_CASE("defaults, aliases and a single cluster name") {
   CHECK(r.cluster == std::vector<std::string>{"地区"});
   CHECK(r.outputEncoding == "shift_jis");
   CHECK(r.inputEncoding == "auto");
+  CHECK(r.inputDelimiter == "auto");
+  CHECK(pc::parseRecipe(R"({"inputDelimiter": "semicolon"})").inputDelimiter == ";");
   CHECK_FALSE(r.hasSeed);
 }
 
@@ -77,6 +81,7 @@ TEST_CASE("every mistake names its key") {
   CHECK(errorOf(R"({"drop": {}})").find("\"drop\"") != std::string::npos);
   CHECK(errorOf(R"({"outputEncoding": "euc-jp"})").find("\"outputEncoding\"") != std::string::npos);
   CHECK(errorOf(R"({"inputEncoding": "latin1"})").find("\"inputEncoding\"") != std::string::npos);
+  CHECK(errorOf(R"({"inputDelimiter": "|"})").find("\"inputDelimiter\"") != std::string::npos);
   CHECK(errorOf(R"({"version": 3})").find("newer version") != std::string::npos);
   CHECK(errorOf(R"({"version": 2, "columns": {"BMI": {"strenght": 1}}})") ==
         "recipe.invalid: Recipe key \"columns.BMI.strenght\": unknown key; check its spelling.");
