@@ -219,11 +219,11 @@ async function sendSource(source) {
   if (source.kind === 'sample') {
     reply = await engine.request({ type: 'load-sample', rows: SAMPLE_ROWS, seed: SAMPLE_SEED });
   } else {
-    // The file stays on disk (a File is a handle); only the worker holds its bytes.
-    const bytes = await source.file.arrayBuffer();
+    // The file stays on disk (a File is a handle): the worker reads it into the engine's memory
+    // piece by piece, so its bytes are never held whole in JavaScript.
     const encoding = source.encoding ?? 'auto';
     const delimiter = source.delimiter ?? 'auto';
-    reply = await engine.request({ type: 'load', bytes, name: source.file.name, encoding, delimiter }, [bytes]);
+    reply = await engine.request({ type: 'load', file: source.file, encoding, delimiter });
   }
   state.loadedIn = engine.generation;
   return reply;

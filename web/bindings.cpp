@@ -10,6 +10,9 @@
 //          (summary: the report, without the seed; recipe: the resolved recipe, with it)
 //   load(bytes: Uint8Array, encoding: string, today[, delimiter])   -> as inspect, and the
 //       parsed table is kept in the module, so the caller can drop its copy of the file's bytes
+//   loadBuffer(size) -> {ok: true, view: Uint8Array}    room for a file in the heap, which the
+//       caller fills (e.g. from a File, piece by piece), then
+//   loadFilled(encoding, today, delimiter)              -> as load, on those bytes
 //   synthesizeLoaded(recipeJson, onProgress)            -> as synthesize, on the kept table;
 //       the columns a run drops are emptied in it, and a later run that needs one of them
 //       fails with {code: 'state.reload'}: load the file again (pc::synthesizeKept)
@@ -131,6 +134,38 @@ val load(val bytes, const std::string& encoding, const std::string& today) {
 
 void unload() { kept.reset(); }
 
+/// The bytes of a file being copied into the heap piece by piece (loadBuffer / loadFilled).
+std::string incoming;
+
+/// Makes room for a file of `size` bytes in the heap and returns a view of it, which the worker
+/// fills from the File in pieces — so the page never holds the whole file in JavaScript. The view
+/// stays valid until the next call into the module (nothing else allocates meanwhile).
+val loadBuffer(double size) {
+  kept.reset();
+  std::string().swap(incoming);
+  return guarded([&] {
+    incoming.resize(static_cast<std::size_t>(size));
+    val result = val::object();
+    result.set("ok", true);
+    result.set("view", val(emscripten::typed_memory_view(
+                           incoming.size(), reinterpret_cast<unsigned char*>(incoming.data()))));
+    return result;
+  });
+}
+
+/// As load, on the bytes loadBuffer's view was filled with.
+val loadFilled(const std::string& encoding, const std::string& today,
+               const std::string& delimiter) {
+  return guarded([&] {
+    kept = pc::loadTableFrom(std::move(incoming), encoding, {}, delimiter);
+    std::string().swap(incoming);
+    val result = val::object();
+    result.set("ok", true);
+    result.set("json", pc::inspectJson(*kept, today));
+    return result;
+  });
+}
+
 pc::ProgressFn progressOf(val& onProgress) {
   const bool report = onProgress.typeOf().as<std::string>() == "function";
   return [&onProgress, report](std::string_view stage, double fraction) {
@@ -179,6 +214,8 @@ EMSCRIPTEN_BINDINGS(pseudocitizen) {
   emscripten::function("synthesize", &synthesize);
   emscripten::function("load", &load);
   emscripten::function("load", &loadWith);
+  emscripten::function("loadBuffer", &loadBuffer);
+  emscripten::function("loadFilled", &loadFilled);
   emscripten::function("synthesizeLoaded", &synthesizeLoaded);
   emscripten::function("unload", &unload);
 }

@@ -8,8 +8,11 @@
  * Message protocol (every request carries an `id` that its replies repeat):
  *
  *   worker → page  {type: 'ready', version}                  once the module is instantiated
- *   page → worker  {type: 'load', id, bytes: ArrayBuffer, encoding: 'auto'|name,
- *                   delimiter: 'auto'|','|'tab'|';', name}  bytes are transferred, not copied
+ *   page → worker  {type: 'load', id, file: File, encoding: 'auto'|name,
+ *                   delimiter: 'auto'|','|'tab'|';'}        read here in 16 MiB pieces straight
+ *                                                           into the module's heap
+ *            or    {type: 'load', id, bytes: ArrayBuffer, name, encoding, delimiter}
+ *                                                           bytes are transferred, not copied
  *   page → worker  {type: 'load-sample', id, rows, seed}    generate the built-in sample city
  *   worker → page  {type: 'loaded', id, info}               info = inspect JSON (src/pipeline.h)
  *                                                           plus {name, bytes} of the file
@@ -25,7 +28,7 @@
  *                                                           must discard this worker
  *
  * The module keeps the last loaded file parsed (load/synthesizeLoaded), so several runs need
- * one transfer and the worker drops its copy of the bytes once they are parsed.
+ * one read of the file, and the heap's copy of its bytes goes once they are parsed.
  * Cancel = the page terminates this worker and starts a fresh one (the wasm call
  * cannot be interrupted); the page then loads the file again.
  *
@@ -65,10 +68,8 @@ function localToday() {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-async function load(id, name, bytes, encoding, delimiter) {
-  const m = await engine();
-  current = null;
-  const result = m.load(bytes, encoding || 'auto', localToday(), delimiter || 'auto');
+/** Replies to a load with the file's description, or its error. */
+function loaded(id, name, size, result) {
   if (!result.ok) {
     current = null;
     fail(id, result.error);
@@ -77,8 +78,45 @@ async function load(id, name, bytes, encoding, delimiter) {
   current = { name };
   const info = JSON.parse(result.json);
   info.name = name;
-  info.bytes = bytes.byteLength;
+  info.bytes = size;
   self.postMessage({ type: 'loaded', id, info });
+}
+
+async function load(id, name, bytes, encoding, delimiter) {
+  const m = await engine();
+  current = null;
+  loaded(id, name, bytes.byteLength, m.load(bytes, encoding || 'auto', localToday(), delimiter || 'auto'));
+}
+
+/** Pieces a File is read in: the whole file is never held in JavaScript, only in the heap. */
+const PIECE = 16 * 1024 * 1024;
+
+async function loadFile(id, file, encoding, delimiter) {
+  const m = await engine();
+  current = null;
+  const room = m.loadBuffer(file.size);
+  if (!room.ok) {
+    fail(id, room.error);
+    return;
+  }
+  for (let at = 0; at < file.size; at += PIECE) {
+    let piece;
+    try {
+      piece = new Uint8Array(await file.slice(at, at + PIECE).arrayBuffer());
+    } catch (err) {
+      m.loadBuffer(0); // let the room go
+      fail(id, {
+        code: 'file.unreadable',
+        ja: `ファイル「${file.name}」を読めませんでした（${err.message}）。ファイルが移動・変更されていないか確かめて、もう一度選んでください。`,
+        en: `Could not read the file "${file.name}" (${err.message}). Check that it has not been moved or changed, and choose it again.`,
+        line: 0,
+        column: 0,
+      });
+      return;
+    }
+    room.view.set(piece, at); // no call into the module meanwhile: the view is still the heap's
+  }
+  loaded(id, file.name, file.size, m.loadFilled(encoding || 'auto', localToday(), delimiter || 'auto'));
 }
 
 async function run(id, recipe) {
@@ -118,7 +156,8 @@ self.onmessage = async (event) => {
   try {
     switch (msg.type) {
       case 'load':
-        await load(msg.id, msg.name, new Uint8Array(msg.bytes), msg.encoding, msg.delimiter);
+        if (msg.file) await loadFile(msg.id, msg.file, msg.encoding, msg.delimiter);
+        else await load(msg.id, msg.name, new Uint8Array(msg.bytes), msg.encoding, msg.delimiter);
         break;
       case 'load-sample': {
         const csv = cityToCsv(generateCity({ rows: msg.rows, seed: msg.seed }));

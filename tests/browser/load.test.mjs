@@ -111,3 +111,17 @@ test('the delimiter choice is only offered for files, and nothing went to the ne
   assert.deepEqual(foreign, []);
   assert.deepEqual(consoleErrors, []);
 });
+
+test('a file larger than one 16 MiB piece is read whole into the engine (every row, no ragged one)', async () => {
+  const { page, byTestId } = app;
+  // About 21 MB: the worker reads it in two pieces straight into the engine's memory.
+  const text = cityToCsv(generateCity({ rows: 130000, seed: 32 }));
+  assert.ok(Buffer.byteLength(text) > 16 * 1024 * 1024);
+  const path = join(WORK, 'city-130000.csv');
+  writeFileSync(path, text);
+  await byTestId('file-input').setInputFiles(path);
+  await page.waitForFunction(() => /city-130000\.csv/.test(document.querySelector('[data-testid=file-info]').textContent),
+    null, { timeout: 60_000 });
+  assert.match(await fileInfo(), /130,000 行 × 14 列/);
+  assert.equal(await byTestId('error').isHidden(), true);
+});
