@@ -114,6 +114,26 @@ std::size_t slotsFor(std::size_t keys) {
   return slots;
 }
 
+/// A slot of the open-addressing tables below: a 64-bit key and its id (kNone = free), placed
+/// at mix64(key) with linear probing.
+struct KeySlot {
+  uint64_t key = 0;
+  uint32_t id = kNone;
+};
+
+/// Doubles a table of KeySlots, placing every key again.
+void growSlots(std::vector<KeySlot>& slots) {
+  std::vector<KeySlot> old(slots.size() * 2);
+  old.swap(slots);
+  const std::size_t mask = slots.size() - 1;
+  for (const KeySlot& slot : old) {
+    if (slot.id == kNone) continue;
+    std::size_t i = static_cast<std::size_t>(mix64(slot.key)) & mask;
+    while (slots[i].id != kNone) i = (i + 1) & mask;
+    slots[i] = slot;
+  }
+}
+
 /// Open-addressing table from cell texts to dense ids, assigned in order of first appearance.
 /// A slot holds the id and a 64-bit key: a cell of at most 7 bytes is its key (its bytes and its
 /// length), so it is found with one memory access and no text comparison; a longer cell's key is
@@ -135,9 +155,9 @@ class ValueIndex {
   uint32_t findOrAdd(std::string_view cell, uint32_t row, std::vector<uint64_t>& hashes) {
     if (full(firstRow_.size(), slots_.size())) grow();
     const bool isShort = cell.size() < 8;
-    const uint64_t key = isShort ? (static_cast<uint64_t>(cell.size()) << 56) |
-                                       loadTail(cell.data(), cell.size())
-                                 : hashCell(cell) | kLongKey;
+    const uint64_t key =
+        isShort ? (static_cast<uint64_t>(cell.size()) << 56) | loadTail(cell.data(), cell.size())
+                : hashCell(cell) | kLongKey;
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = static_cast<std::size_t>(mix64(key)) & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
@@ -156,10 +176,7 @@ class ValueIndex {
 
  private:
   static constexpr uint64_t kLongKey = 0xFF00000000000000ULL;
-  struct Slot {
-    uint64_t key = 0;
-    uint32_t id = kNone;
-  };
+  using Slot = KeySlot;
 
   bool sameText(uint32_t id, std::string_view cell) const noexcept {
     const std::string_view known =
@@ -167,17 +184,7 @@ class ValueIndex {
     return known.size() == cell.size() && equalBytes(known.data(), cell.data(), cell.size());
   }
 
-  void grow() {
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
-    const std::size_t mask = slots_.size() - 1;
-    for (const Slot& slot : old) {
-      if (slot.id == kNone) continue;
-      std::size_t i = static_cast<std::size_t>(mix64(slot.key)) & mask;
-      while (slots_[i].id != kNone) i = (i + 1) & mask;
-      slots_[i] = slot;
-    }
-  }
+  void grow() { growSlots(slots_); }
 
   const TextColumn* original_;
   const TextColumn* pseudo_;
@@ -246,23 +253,9 @@ class KeyIndex {
   }
 
  private:
-  struct Slot {
-    uint64_t key = 0;
-    uint32_t id = kNone;
-  };
+  using Slot = KeySlot;
 
-
-  void grow() {
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
-    const std::size_t mask = slots_.size() - 1;
-    for (const Slot& slot : old) {
-      if (slot.id == kNone) continue;
-      std::size_t i = static_cast<std::size_t>(mix64(slot.key)) & mask;
-      while (slots_[i].id != kNone) i = (i + 1) & mask;
-      slots_[i] = slot;
-    }
-  }
+  void grow() { growSlots(slots_); }
 
   std::vector<Slot> slots_;
   uint32_t size_ = 0;
@@ -321,7 +314,9 @@ PackedColumns leadingPackable(const std::vector<const JointIds*>& columns) {
 
 /// Dense arrays are used for the keys of a group when there are at most this many possible
 /// keys (4 bytes each): about the rows themselves.
-std::size_t denseLimit(std::size_t rows) { return std::max<std::size_t>(std::size_t{1} << 16, rows); }
+std::size_t denseLimit(std::size_t rows) {
+  return std::max<std::size_t>(std::size_t{1} << 16, rows);
+}
 
 /// Joint ids of a packed group (ids in order of first appearance, original rows first).
 JointIds groupPacked(const PackedColumns& group, std::size_t nOrig, std::size_t nPseudo) {
@@ -370,7 +365,8 @@ PackedColumns finalGroup(std::vector<const JointIds*> columns, std::size_t nOrig
     PackedColumns group = leadingPackable(columns);
     if (group.columns.size() == columns.size()) return group;
     owned.push_back(groupPacked(group, nOrig, nPseudo));
-    columns.erase(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(group.columns.size()));
+    columns.erase(columns.begin(),
+                  columns.begin() + static_cast<std::ptrdiff_t>(group.columns.size()));
     columns.push_back(&owned.back());
   }
 }
@@ -602,7 +598,8 @@ void parseColumn(const TextColumn& column, double* out, std::size_t stride) {
   const std::size_t n = column.size();
   if (column.isDictionary()) {
     std::vector<double> numbers(column.dictionarySize());
-    for (uint32_t code = 0; code < numbers.size(); ++code) numbers[code] = numberOf(column.value(code));
+    for (uint32_t code = 0; code < numbers.size(); ++code)
+      numbers[code] = numberOf(column.value(code));
     for (std::size_t r = 0; r < n; ++r) out[r * stride] = numbers[column.code(r)];
   } else {
     for (std::size_t r = 0; r < n; ++r) out[r * stride] = numberOf(column.at(r));
@@ -1372,22 +1369,23 @@ DcrResult dcrBaselineProtection(const std::vector<JointIds>& categoricalIds,
     throw std::invalid_argument("risk: the original and pseudo numbers differ in columns");
   const std::size_t nOrig = nCat > 0 ? categorical[0]->original.size() : numericOrig.rows;
   const std::size_t nPseudo = nCat > 0 ? categorical[0]->pseudo.size() : numericPseudo.rows;
-  for (const JointIds* ids : categorical) requireJoint(*ids, nOrig, nPseudo, "a categorical column");
+  for (const JointIds* ids : categorical)
+    requireJoint(*ids, nOrig, nPseudo, "a categorical column");
   requireMatrix(numericOrig, nOrig, "the original numbers");
   requireMatrix(numericPseudo, nPseudo, "the pseudo numbers");
   return dcr(categorical, MatrixNumbers{numericOrig, numericPseudo}, nOrig, nPseudo, rng, options);
 }
 
 DcrResult dcrBaselineProtection(const std::vector<const JointIds*>& categorical,
-                                const CodedNumbers& numbers, Rng& rng,
-                                const DcrOptions& options) {
+                                const CodedNumbers& numbers, Rng& rng, const DcrOptions& options) {
   const std::size_t nCat = categorical.size();
   const std::size_t nNum = numbers.ids.size();
   if (nCat + nNum == 0) throw std::invalid_argument("risk: DCR needs at least one column");
   const JointIds& first = nCat > 0 ? *categorical[0] : *numbers.ids[0];
   const std::size_t nOrig = first.original.size();
   const std::size_t nPseudo = first.pseudo.size();
-  for (const JointIds* ids : categorical) requireJoint(*ids, nOrig, nPseudo, "a categorical column");
+  for (const JointIds* ids : categorical)
+    requireJoint(*ids, nOrig, nPseudo, "a categorical column");
   requireCoded(numbers, nOrig, nPseudo);
   return dcr(categorical, CodedNumbersView{numbers}, nOrig, nPseudo, rng, options);
 }

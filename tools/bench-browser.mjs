@@ -13,13 +13,12 @@
 // if the run gives no report, the downloaded file has the wrong row count, or the page froze
 // (a gap of more than a second between frames while the worker runs). Build first.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APP_URL, launch } from '../tests/support/browser.mjs';
+import { benchCity, dataDir } from './bench-city.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
@@ -27,15 +26,7 @@ const { values } = parseArgs({
   },
 });
 const rows = Number(values.rows);
-const dataDir = join(root, 'bench-data');
-mkdirSync(dataDir, { recursive: true });
-const input = join(dataDir, `city-${rows}-${values.encoding}.csv`);
-if (!existsSync(input)) {
-  const gen = spawnSync('node', [join(root, 'tools/gen-city.mjs'), '--rows', String(rows),
-    '--encoding', values.encoding, ...(values.encoding === 'shift_jis' ? ['--wareki'] : []), '-o', input],
-  { stdio: 'inherit' });
-  if (gen.status !== 0) process.exit(1);
-}
+const input = benchCity(rows, values.encoding);
 const fileMB = statSync(input).size / 1e6;
 
 /** Resident memory (MB) of every process descended from this one: the browser's. */

@@ -8,14 +8,13 @@
 // Both builds run the same recipe: the suggested one (inspect), with a fixed seed and reference
 // date. Prints the best of --runs for each stage. Build first (npm run build).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchCity, dataDir, root } from './bench-city.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
@@ -25,15 +24,7 @@ const { values } = parseArgs({
 });
 const rows = Number(values.rows);
 const runs = Number(values.runs);
-const dataDir = join(root, 'bench-data');
-mkdirSync(dataDir, { recursive: true });
-const input = join(dataDir, `city-${rows}-${values.encoding}.csv`);
-if (!existsSync(input)) {
-  const gen = spawnSync('node', [join(root, 'tools/gen-city.mjs'), '--rows', String(rows),
-    '--encoding', values.encoding, ...(values.encoding === 'shift_jis' ? ['--wareki'] : []), '-o', input],
-  { stdio: 'inherit' });
-  if (gen.status !== 0) process.exit(1);
-}
+const input = benchCity(rows, values.encoding);
 const bytes = readFileSync(input);
 const mb = statSync(input).size / 1e6;
 // One recipe for both builds: the suggested one, made explicit, with a fixed seed and date.
